@@ -1,0 +1,73 @@
+/*
+ * lib/db.h - connecting to PostgreSQL and running statements, the psql way.
+ *
+ * Connection: -d/--dbname (conninfo string or URI), else $DATABASE_URL,
+ * else libpq's PG* environment and service file.  After connecting, the
+ * search_path is pinned to '' (every object in our SQL is schema-
+ * qualified) and the optional statement_timeout and lock_timeout are set.
+ * Passwords never reach the output: connection errors pass through
+ * db_redact() first.
+ */
+#ifndef AUSDASH_DB_H
+#define AUSDASH_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct db_options
+{
+	const char *dbname;			/* -d value or NULL (not owned) */
+	long		statement_timeout_ms;	/* < 0: leave the server's setting */
+	long		lock_timeout_ms;	/* < 0: leave the server's setting */
+} db_options;
+
+/* getopt_long values for the shared connection options */
+enum
+{
+	DB_OPT_STATEMENT_TIMEOUT = 0x1000,
+	DB_OPT_LOCK_TIMEOUT
+};
+
+void		db_options_init(db_options *o);
+
+/*
+ * Handles one shared connection option from a getopt_long loop ('d',
+ * DB_OPT_STATEMENT_TIMEOUT, DB_OPT_LOCK_TIMEOUT).  Returns true when c was
+ * one of them; exits with a usage error on a bad value.
+ */
+bool		db_options_parse(db_options *o, int c, const char *arg);
+
+/*
+ * Connects; on failure logs the (redacted) reason with a hint and exits
+ * with fail_code (AUSDASH_EXIT_UNAVAILABLE, or AUSDASH_MON_UNKNOWN for
+ * reports).  The caller closes the connection with db_disconnect().
+ */
+PGconn	   *db_connect(const db_options *o, int fail_code);
+/* PQfinish(*conn) and *conn = NULL; *conn may be NULL. */
+void		db_disconnect(PGconn **conn);
+
+/*
+ * Runs a statement expected to return rows (PGRES_TUPLES_OK).  Returns the
+ * result, which the caller frees with PQclear(); on any other status logs
+ * "query failed" with the server's detail and the query, and returns NULL.
+ */
+PGresult   *db_query(PGconn *conn, const char *sql, int nparams,
+					 const char *const *params);
+/* Runs a statement expected to return no rows; true on PGRES_COMMAND_OK. */
+bool		db_command(PGconn *conn, const char *sql, int nparams,
+					   const char *const *params);
+
+/* Logs a failed result's message, detail and hint (not the query). */
+void		db_log_result_error(const PGresult *res, PGconn *conn);
+
+/* True when the connection to the server is gone. */
+bool		db_connection_lost(PGconn *conn);
+
+/*
+ * Returns a malloc'd copy of msg in which any password (the one in
+ * conninfo, $PGPASSWORD, URI "user:password@" parts and "password=..."
+ * pairs) is replaced by "********".  The caller frees it with free().
+ */
+char	   *db_redact(const char *msg, const char *conninfo);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * lib/opt.h - command-line helpers shared by every tool.
+ *
+ * Modelled on PostgreSQL's src/fe_utils/option_utils.c: --help and
+ * --version are handled before getopt_long, integers are validated with
+ * one helper, and usage errors end with the "Try --help" hint (see
+ * log_usage_fatal()).
+ */
+#ifndef AUSDASH_OPT_H
+#define AUSDASH_OPT_H
+
+#include <stdbool.h>
+
+/*
+ * If argv[1] is --help/-? or --version/-V, prints help (through help_fn)
+ * or "<tool> (ausdash) <version>" to stdout and exits 0.
+ */
+void		opt_handle_help_version(int argc, char **argv,
+									void (*help_fn) (const char *progname));
+
+/*
+ * Parses a whole decimal integer in [min, max].  On failure logs
+ * 'invalid value "..." for option ...' or '... must be in range ...' and
+ * returns false; *result is untouched then.
+ */
+bool		opt_parse_int(const char *arg, const char *optname, int min, int max,
+						  int *result);
+
+/*
+ * Parses a duration: an integer with an optional unit ms, s, min or h
+ * (default unit: default_unit_ms milliseconds), into milliseconds in
+ * [0, max_ms].  Logs and returns false on failure.
+ */
+bool		opt_parse_duration_ms(const char *arg, const char *optname,
+								  long default_unit_ms, long max_ms, long *result);
+
+/* getopt_long value for --help (so that '?' means only an error) */
+#define OPT_HELP 0x3000
+
+/*
+ * Call at the start of main(), after log_init(): getopt_long then names
+ * the tool, not its path, in its own messages.
+ */
+void		opt_init(char **argv);
+
+/*
+ * For getopt_long's '?' (it has printed what was wrong): prints the
+ * "Try --help" hint and exits with AUSDASH_EXIT_USAGE.
+ */
+void		opt_bad_option(void) AUSDASH_NORETURN;
+
+/* Prints the tool's --help (through help_fn) to stdout and exits 0. */
+void		opt_show_help(void (*help_fn) (const char *progname)) AUSDASH_NORETURN;
+
+/* Prints "<tool> (ausdash) <version>" to stdout and exits 0. */
+void		opt_show_version(void) AUSDASH_NORETURN;
+
+/* Exits with a usage error when a (non-NULL) argument is left over. */
+void		opt_no_extra_args(int argc, char **argv, int optind_);
+
+/* Prints the connection-options block of --help. */
+void		opt_print_connection_help(void);
+
+#endif

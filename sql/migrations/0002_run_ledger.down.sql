@@ -1,0 +1,19 @@
+-- 0002_run_ledger (down): removes the ledger columns and their values.
+DROP INDEX public.ingestion_runs_source_idx;
+DROP INDEX public.ingestion_runs_status_idx;
+ALTER TABLE public.ingestion_runs
+  DROP CONSTRAINT ingestion_runs_rows_check,
+  DROP CONSTRAINT ingestion_runs_run_mode_check,
+  DROP CONSTRAINT ingestion_runs_status_check,
+  DROP COLUMN details,
+  DROP COLUMN lock_key,
+  DROP COLUMN pid,
+  DROP COLUMN host,
+  DROP COLUMN tool_version,
+  DROP COLUMN input_bytes,
+  DROP COLUMN input_checksum_sha256,
+  DROP COLUMN input_name,
+  DROP COLUMN rows_rejected,
+  DROP COLUMN rows_unchanged,
+  DROP COLUMN rows_read,
+  DROP COLUMN source_id;

@@ -1,0 +1,258 @@
+/*
+ * src/ausdash-migrate.c - apply, roll back, verify and show schema
+ * migrations, with a checksum ledger and a lock.
+ */
+#include "../lib/common.h"
+
+#include <getopt.h>
+
+#include "../lib/db.h"
+#include "../lib/lock.h"
+#include "../lib/log.h"
+#include "../lib/migrate.h"
+#include "../lib/opt.h"
+#include "../lib/banned.h"
+
+#define MIGRATE_LOCK "migrate"
+
+enum
+{
+	OPT_DIR = 0x2000,
+	OPT_TO,
+	OPT_CONFIRM,
+	OPT_ALLOW_ORDER,
+	OPT_ALLOW_DESTRUCTIVE,
+	OPT_LOCK_WAIT,
+	OPT_DRY_RUN
+};
+
+static void
+help(const char *progname)
+{
+	printf("%s applies, rolls back, verifies and shows ausdash's schema migrations.\n\n", progname);
+	printf("Usage:\n"
+		   "  %s [OPTION]... up [--to=VERSION]\n"
+		   "  %s [OPTION]... down --to=VERSION --confirm\n"
+		   "  %s [OPTION]... status | verify\n"
+		   "  %s [OPTION]... baseline --to=VERSION\n", progname, progname, progname, progname);
+	printf("\nCommands:\n"
+		   "  up                        apply pending migrations, each in its own transaction\n"
+		   "  down                      roll back applied migrations above VERSION, newest first\n"
+		   "  status                    list every version: applied, pending, changed or missing\n"
+		   "  verify                    check the ledger against the files; change nothing\n"
+		   "  baseline                  record versions up to VERSION as applied, without\n"
+		   "                            running them (for a schema created by other means)\n");
+	printf("\nOptions:\n"
+		   "      --allow-destructive   apply destructive statements without the file marker\n"
+		   "      --allow-out-of-order  apply pending versions older than the newest applied\n"
+		   "      --confirm             required by \"down\"\n"
+		   "      --dir=DIR             migrations directory (default: the installed one,\n"
+		   "                            else the source tree's sql/migrations)\n"
+		   "  -n, --dry-run             say what up or down would do; change nothing\n"
+		   "      --lock-wait=DURATION  how long to wait for another migrate run (default: 30s)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "      --to=VERSION          stop at VERSION (up, down, baseline)\n"
+		   "  -v, --verbose             say what is done (repeat for more)\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: 0 done; 1 a migration failed (rolled back); 10 an applied file changed;\n"
+		   "11 duplicate versions; 12 an applied version is missing; 13 out-of-order version;\n"
+		   "14 destructive statement; 64 usage; 69 database unavailable; 75 lock held.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
+		{"allow-out-of-order", no_argument, NULL, OPT_ALLOW_ORDER},
+		{"confirm", no_argument, NULL, OPT_CONFIRM},
+		{"dbname", required_argument, NULL, 'd'},
+		{"dir", required_argument, NULL, OPT_DIR},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"lock-timeout", required_argument, NULL, DB_OPT_LOCK_TIMEOUT},
+		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"statement-timeout", required_argument, NULL, DB_OPT_STATEMENT_TIMEOUT},
+		{"to", required_argument, NULL, OPT_TO},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0}
+	};
+	db_options dbo;
+	migrate_flags flags = {false, false, false};
+	const char *dir = NULL;
+	const char *cmd;
+	int			to_version = -1;
+	long		lock_wait_ms = 30000;
+	bool		confirm = false;
+	bool		writes;
+	bool		have_ledger = true;
+	migrate_set set;
+	migrate_ledger ledger;
+	PGconn	   *conn;
+	int			c;
+	int			rc;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+
+	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_DIR:
+				dir = optarg;
+				break;
+			case OPT_TO:
+				if (!opt_parse_int(optarg, "--to", 0, 99999999, &to_version))
+					log_usage_fatal("could not parse --to");
+				break;
+			case OPT_CONFIRM:
+				confirm = true;
+				break;
+			case OPT_ALLOW_ORDER:
+				flags.allow_out_of_order = true;
+				break;
+			case OPT_ALLOW_DESTRUCTIVE:
+				flags.allow_destructive = true;
+				break;
+			case OPT_LOCK_WAIT:
+				if (!opt_parse_duration_ms(optarg, "--lock-wait", 1000, 86400000L, &lock_wait_ms))
+					log_usage_fatal("could not parse --lock-wait");
+				break;
+			case 'n':
+				flags.dry_run = true;
+				break;
+			case 'q':
+				log_less_verbose();
+				break;
+			case 'v':
+				log_more_verbose();
+				break;
+			case 'V':
+				opt_show_version();
+			case OPT_HELP:
+				opt_show_help(help);
+			case '?':
+				if (optopt == '?')
+					opt_show_help(help);
+				opt_bad_option();
+			default:
+				log_usage_fatal("unhandled option");
+		}
+	}
+	if (optind >= argc)
+		log_usage_fatal("no command given");
+	cmd = argv[optind++];
+	opt_no_extra_args(argc, argv, optind);
+
+	if (strcmp(cmd, "up") != 0 && strcmp(cmd, "down") != 0 &&
+		strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 &&
+		strcmp(cmd, "baseline") != 0)
+		log_usage_fatal("unrecognized command \"%s\"", cmd);
+	if (strcmp(cmd, "down") == 0 && to_version < 0)
+		log_usage_fatal("command \"down\" requires --to=VERSION (0 rolls back everything)");
+	if (strcmp(cmd, "down") == 0 && !confirm && !flags.dry_run)
+		log_usage_fatal("command \"down\" drops schema objects and their data; add --confirm to proceed");
+	if (strcmp(cmd, "baseline") == 0 && to_version < 0)
+		log_usage_fatal("command \"baseline\" requires --to=VERSION");
+	if (to_version >= 0 && (strcmp(cmd, "status") == 0 || strcmp(cmd, "verify") == 0))
+		log_usage_fatal("option --to cannot be used with command \"%s\"", cmd);
+
+	rc = migrate_set_load(&set, migrate_default_dir(dir));
+	if (rc != 0)
+	{
+		migrate_set_release(&set);
+		return rc;
+	}
+
+	conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
+	writes = strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 && !flags.dry_run;
+	if (writes)
+	{
+		lock_result lr = lock_acquire(conn, MIGRATE_LOCK, lock_wait_ms);
+
+		if (lr == LOCK_BUSY)
+		{
+			log_error("another ausdash-migrate run holds the migration lock");
+			log_hint("Wait for it to finish, or raise --lock-wait.");
+			db_disconnect(&conn);
+			migrate_set_release(&set);
+			return AUSDASH_EXIT_LOCKED;
+		}
+		if (lr == LOCK_ERROR || !migrate_ledger_ensure(conn))
+		{
+			db_disconnect(&conn);
+			migrate_set_release(&set);
+			return AUSDASH_EXIT_FAILURE;
+		}
+	}
+	else
+	{
+		/* status and verify change nothing, not even the ledger's existence */
+		PGresult   *res = db_query(conn,
+								   "SELECT pg_catalog.to_regclass('ausdash.schema_migrations') IS NOT NULL",
+								   0, NULL);
+
+		if (res == NULL)
+		{
+			db_disconnect(&conn);
+			migrate_set_release(&set);
+			return AUSDASH_EXIT_FAILURE;
+		}
+		have_ledger = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		PQclear(res);
+	}
+
+	memset(&ledger, 0, sizeof(ledger));
+	if (have_ledger && !migrate_ledger_load(conn, &ledger))
+	{
+		db_disconnect(&conn);
+		migrate_set_release(&set);
+		return AUSDASH_EXIT_FAILURE;
+	}
+
+	if (strcmp(cmd, "status") == 0)
+	{
+		migrate_print_status(&set, &ledger);
+		rc = migrate_check(&set, &ledger, &flags, -1);
+	}
+	else if (strcmp(cmd, "verify") == 0)
+	{
+		rc = migrate_check(&set, &ledger, &flags, -1);
+		if (rc == 0)
+			log_info("schema migrations verified: %d applied, %d files", ledger.nrows, set.nfiles);
+	}
+	else if (strcmp(cmd, "up") == 0)
+	{
+		rc = migrate_check(&set, &ledger, &flags, to_version);
+		if (rc == 0)
+			rc = migrate_up(conn, &set, &ledger, to_version, &flags);
+	}
+	else if (strcmp(cmd, "down") == 0)
+	{
+		rc = migrate_check(&set, &ledger, &(migrate_flags)
+						   {true, true, flags.dry_run}, -1);
+		/* changed or missing files make a rollback unsafe; order does not */
+		if (rc == AUSDASH_EXIT_MIGRATION_ORDER || rc == AUSDASH_EXIT_MIGRATION_DESTRUCTIVE)
+			rc = 0;
+		if (rc == 0)
+			rc = migrate_down(conn, &set, &ledger, to_version, &flags);
+	}
+	else
+		rc = migrate_baseline(conn, &set, &ledger, to_version);
+
+	migrate_ledger_release(&ledger);
+	migrate_set_release(&set);
+	db_disconnect(&conn);
+	if (!log_close_stdout() && rc == 0)
+		rc = AUSDASH_EXIT_IOERR;
+	return rc;
+}
