@@ -13,16 +13,10 @@
 #include "log.h"
 #include "mem.h"
 #include "migrate.h"
+#include "paths.h"
 #include "sbuf.h"
 #include "sqllex.h"
 #include "banned.h"
-
-#ifndef AUSDASH_SHAREDIR
-#define AUSDASH_SHAREDIR "/usr/local/share/ausdash"
-#endif
-#ifndef AUSDASH_SRCDIR
-#define AUSDASH_SRCDIR "."
-#endif
 
 #define MARK_NO_TX "-- ausdash:no-transaction"
 #define MARK_DESTRUCTIVE "-- ausdash:allow-destructive"
