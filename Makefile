@@ -3,6 +3,7 @@
 #   make              build lib/libausdash.a and bin/ausdash-*
 #   make check        run every test through prove (starts throwaway clusters)
 #   make check-asan   the same, built with AddressSanitizer + UBSan
+#   make check-valgrind  the unit tests under valgrind (leaks are errors)
 #   make install      install executables, SQL and man pages (PREFIX, DESTDIR)
 #   make demo         private PostgreSQL under ./demo-cluster (DEMO_DIR), migrate,
 #                     show the migration status
@@ -34,7 +35,7 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 LIB_OBJS = lib/copy.o lib/db.o lib/lock.o lib/log.o lib/mem.o lib/migrate.o \
-	lib/opt.o lib/sbuf.o lib/sha256.o lib/sqllex.o
+	lib/opt.o lib/sbuf.o lib/sha256.o lib/sqllex.o lib/timeutil.o
 LIBRARY = lib/libausdash.a
 
 TOOLS = ausdash-migrate
@@ -49,7 +50,7 @@ PROVE ?= prove
 PROVE_FLAGS ?=
 PROVE_TESTS ?=
 
-.PHONY: FORCE all deps check-deps check check-asan unit install uninstall clean demo \
+.PHONY: FORCE all deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
 	demo-clean schema-expected
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -115,6 +116,12 @@ check-asan:
 	$(MAKE) clean
 	$(MAKE) check SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 	$(MAKE) clean
+
+# The unit tests under valgrind: any memory error or definite leak fails.
+check-valgrind: unit
+	CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) $(PROVE_FLAGS) \
+	  --exec 'valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1' \
+	  $(UNIT_BINS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/migrations \

@@ -4,13 +4,13 @@
 #include "common.h"
 
 #include <inttypes.h>
-#include <time.h>
 
 #include "db.h"
 #include "lock.h"
 #include "log.h"
 #include "mem.h"
 #include "sha256.h"
+#include "timeutil.h"
 #include "banned.h"
 
 int64_t
@@ -33,15 +33,6 @@ lock_key(const char *name)
 	return (int64_t) key;
 }
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static lock_result
 try_once(PGconn *conn, const char *keytext)
 {
@@ -62,7 +53,7 @@ lock_result
 lock_acquire(PGconn *conn, const char *name, long wait_ms)
 {
 	char		keytext[32];
-	long		start = now_ms();
+	long		start = timeutil_now_ms();
 	long		pause = 50;
 	lock_result r;
 
@@ -72,16 +63,11 @@ lock_acquire(PGconn *conn, const char *name, long wait_ms)
 		r = try_once(conn, keytext);
 		if (r != LOCK_BUSY)
 			return r;
-		if (now_ms() - start >= wait_ms)
+		if (timeutil_now_ms() - start >= wait_ms)
 			return LOCK_BUSY;
-		if (pause > wait_ms - (now_ms() - start))
-			pause = wait_ms - (now_ms() - start);
-		if (pause > 0)
-		{
-			struct timespec ts = {pause / 1000, (pause % 1000) * 1000000L};
-
-			nanosleep(&ts, NULL);
-		}
+		if (pause > wait_ms - (timeutil_now_ms() - start))
+			pause = wait_ms - (timeutil_now_ms() - start);
+		timeutil_sleep_ms(pause);
 		log_debug("waiting for lock \"%s\"", name);
 		pause = pause * 2 > 1000 ? 1000 : pause * 2;
 	}

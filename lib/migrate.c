@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -16,6 +15,7 @@
 #include "paths.h"
 #include "sbuf.h"
 #include "sqllex.h"
+#include "timeutil.h"
 #include "banned.h"
 
 #define MARK_NO_TX "-- ausdash:no-transaction"
@@ -473,15 +473,6 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 	return rc;
 }
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 record(PGconn *conn, const migrate_file *f, const char *action, const char *outcome,
 	   const char *checksum, const char *checksum_norm, long ms, const char *error)
@@ -598,17 +589,17 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 	no_tx = has_marker(data, MARK_NO_TX);
 	log_info("%s %04d_%s%s", up ? "applying" : "rolling back", f->version, f->name,
 			 no_tx ? " (no transaction)" : "");
-	start = now_ms();
+	start = timeutil_now_ms();
 	if (no_tx)
 	{
 		ok = run_script(conn, path, data, len, true, &err) &&
-			record(conn, f, action, "ok", sum, norm, now_ms() - start, NULL);
+			record(conn, f, action, "ok", sum, norm, timeutil_now_ms() - start, NULL);
 	}
 	else
 	{
 		ok = db_command(conn, "BEGIN", 0, NULL) &&
 			run_script(conn, path, data, len, false, &err) &&
-			record(conn, f, action, "ok", sum, norm, now_ms() - start, NULL) &&
+			record(conn, f, action, "ok", sum, norm, timeutil_now_ms() - start, NULL) &&
 			db_command(conn, "COMMIT", 0, NULL);
 		if (!ok)
 		{
@@ -621,7 +612,7 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 	if (ok)
 		return 0;
 	if (!db_connection_lost(conn))
-		record(conn, f, action, "failed", sum, norm, now_ms() - start,
+		record(conn, f, action, "failed", sum, norm, timeutil_now_ms() - start,
 			   err ? err : "unknown error");
 	if (no_tx)
 		log_hint("The file ran outside a transaction, so statements before the failing one "

@@ -180,6 +180,14 @@ command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'no-transaction file with CREATE
 is($node->psql("SELECT count(*) FROM pg_indexes WHERE indexname IN ('t10_x', 't30_x')"), 2,
 	'both concurrent indexes built');
 
+# --statement-timeout is honoured: the migration is cancelled and rolled back
+write_file("$d/0055_sleepy.up.sql", "CREATE TABLE public.t55 (x int);\nSELECT pg_sleep(5);\n");
+command_checks_all([ $tool, 'up', "--dir=$d", '--statement-timeout=200ms' ], 1, [],
+	[ qr/0055_sleepy\.up\.sql":\d+: canceling statement due to statement timeout/ ],
+	'--statement-timeout cancels a slow migration');
+is($node->psql("SELECT to_regclass('public.t55') IS NULL"), 't', 'timed-out migration rolled back');
+unlink "$d/0055_sleepy.up.sql";
+
 # Two "up" at once never apply twice: a slow migration, two runners.
 write_file("$d/0060_slow.up.sql", "SELECT pg_sleep(2);\nCREATE TABLE public.t60 (x int);\n");
 my @h = map {

@@ -1,0 +1,30 @@
+/*
+ * lib/timeutil.c - clocks and durations shared by the tools.
+ */
+#include "common.h"
+
+#include <time.h>
+
+#include "timeutil.h"
+#include "banned.h"
+
+long
+timeutil_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+timeutil_sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
