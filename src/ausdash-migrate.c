@@ -38,7 +38,8 @@ help(const char *progname)
 	printf("\nCommands:\n"
 		   "  up                        apply pending migrations, each in its own transaction\n"
 		   "  down                      roll back applied migrations above VERSION, newest first\n"
-		   "  status                    list every version: applied, pending, changed or missing\n"
+		   "  status                    list every version: applied, pending, changed or\n"
+		   "                            missing (exit status as for verify)\n"
 		   "  verify                    check the ledger against the files; change nothing\n"
 		   "  baseline                  record versions up to VERSION as applied, without\n"
 		   "                            running them (for a schema created by other means)\n");
@@ -238,11 +239,13 @@ main(int argc, char **argv)
 	}
 	else if (strcmp(cmd, "down") == 0)
 	{
-		rc = migrate_check(&set, &ledger, &(migrate_flags)
-						   {true, true, flags.dry_run}, -1);
-		/* changed or missing files make a rollback unsafe; order does not */
-		if (rc == AUSDASH_EXIT_MIGRATION_ORDER || rc == AUSDASH_EXIT_MIGRATION_DESTRUCTIVE)
-			rc = 0;
+		/*
+		 * Changed or missing files make a rollback unsafe; pending files'
+		 * order and contents do not matter to it.
+		 */
+		migrate_flags down_flags = {true, true, flags.dry_run};
+
+		rc = migrate_check(&set, &ledger, &down_flags, -1);
 		if (rc == 0)
 			rc = migrate_down(conn, &set, &ledger, to_version, &flags);
 	}

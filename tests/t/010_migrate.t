@@ -121,6 +121,8 @@ command_checks_all([ $tool, 'verify', "--dir=$d" ], 10, [],
 	[ qr/applied migration file "\Q$d\E\/0002_run_ledger\.up\.sql" has changed since it was applied/ ],
 	'edited applied migration: verify refuses');
 command_exit_is([ $tool, 'up', "--dir=$d" ], 10, 'edited applied migration: up refuses');
+($out) = command_exit_is([ $tool, 'status', "--dir=$d" ], 10, 'edited applied migration: status exits as verify');
+like($out, qr/^0002\s+run_ledger\s+changed\s/m, 'status marks the edited version as changed');
 
 $d = fresh_dir('crlf');
 (my $crlf = slurp_file("$d/0003_store_extras.up.sql")) =~ s/\n/\r\n/g;
