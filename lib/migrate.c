@@ -290,7 +290,8 @@ migrate_set_load(migrate_set *set, const char *dir)
 			log_fatal(AUSDASH_EXIT_SOFTWARE, "could not compute checksum of \"%s\"", f->up_path);
 		f->no_transaction = has_marker(data, MARK_NO_TX);
 		f->allow_destructive = has_marker(data, MARK_DESTRUCTIVE);
-		free(data);
+		f->up_sql = data;
+		f->up_len = len;
 	}
 	return rc;
 }
@@ -305,6 +306,7 @@ migrate_set_release(migrate_set *set)
 		free(set->files[i].name);
 		free(set->files[i].up_path);
 		free(set->files[i].down_path);
+		free(set->files[i].up_sql);
 	}
 	mem_free(&set->files);
 	mem_free(&set->dir);
@@ -437,8 +439,6 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 	for (i = 0; i < set->nfiles; i++)
 	{
 		const migrate_file *f = &set->files[i];
-		char	   *data;
-		size_t		len;
 		int			line;
 		const char *what;
 
@@ -455,12 +455,7 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 			continue;
 		if (f->allow_destructive || flags->allow_destructive)
 			continue;
-		if (!read_file(f->up_path, &data, &len))
-		{
-			first_code(&rc, AUSDASH_EXIT_CONFIG);
-			continue;
-		}
-		if (sqllex_find_destructive(data, len, &line, &what))
+		if (sqllex_find_destructive(f->up_sql, f->up_len, &line, &what))
 		{
 			log_error("\"%s\":%d: destructive statement (%s) in an up migration",
 					  f->up_path, line, what);
@@ -468,7 +463,6 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 					 "or run with --allow-destructive.");
 			first_code(&rc, AUSDASH_EXIT_MIGRATION_DESTRUCTIVE);
 		}
-		free(data);
 	}
 	return rc;
 }
@@ -576,16 +570,27 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 	bool		no_tx;
 	bool		ok;
 
-	if (!read_file(path, &data, &len))
-		return AUSDASH_EXIT_CONFIG;
+	if (up)
+	{
+		data = mem_malloc(f->up_len + 1);
+		memcpy(data, f->up_sql, f->up_len + 1);
+		len = f->up_len;
+		memcpy(sum, f->checksum, sizeof(sum));
+		memcpy(norm, f->checksum_norm, sizeof(norm));
+	}
+	else
+	{
+		if (!read_file(path, &data, &len))
+			return AUSDASH_EXIT_CONFIG;
+		if (!checksums(data, len, sum, norm))
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "could not compute checksum of \"%s\"", path);
+	}
 	if (memchr(data, '\0', len) != NULL)
 	{
 		log_error("\"%s\": migration file contains a NUL byte", path);
 		free(data);
 		return AUSDASH_EXIT_DATAERR;
 	}
-	if (!checksums(data, len, sum, norm))
-		log_fatal(AUSDASH_EXIT_SOFTWARE, "could not compute checksum of \"%s\"", path);
 	no_tx = has_marker(data, MARK_NO_TX);
 	log_info("%s %04d_%s%s", up ? "applying" : "rolling back", f->version, f->name,
 			 no_tx ? " (no transaction)" : "");

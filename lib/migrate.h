@@ -23,6 +23,8 @@ typedef struct migrate_file
 	char	   *name;			/* owned */
 	char	   *up_path;		/* owned */
 	char	   *down_path;		/* owned; NULL when there is no down file */
+	char	   *up_sql;			/* owned: the up file's bytes, read once */
+	size_t		up_len;
 	char		checksum[SHA256_HEX_LEN + 1];	/* of the up file's bytes */
 	char		checksum_norm[SHA256_HEX_LEN + 1];	/* line endings as LF */
 	bool		no_transaction;
