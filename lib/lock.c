@@ -55,6 +55,7 @@ lock_acquire(PGconn *conn, const char *name, long wait_ms)
 	char		keytext[32];
 	long		start = timeutil_now_ms();
 	long		pause = 50;
+	long		left;
 	lock_result r;
 
 	snprintf(keytext, sizeof(keytext), "%" PRId64, lock_key(name));
@@ -63,11 +64,10 @@ lock_acquire(PGconn *conn, const char *name, long wait_ms)
 		r = try_once(conn, keytext);
 		if (r != LOCK_BUSY)
 			return r;
-		if (timeutil_now_ms() - start >= wait_ms)
+		left = wait_ms - (timeutil_now_ms() - start);
+		if (left <= 0)
 			return LOCK_BUSY;
-		if (pause > wait_ms - (timeutil_now_ms() - start))
-			pause = wait_ms - (timeutil_now_ms() - start);
-		timeutil_sleep_ms(pause);
+		timeutil_sleep_ms(pause < left ? pause : left);
 		log_debug("waiting for lock \"%s\"", name);
 		pause = pause * 2 > 1000 ? 1000 : pause * 2;
 	}

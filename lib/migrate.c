@@ -561,10 +561,13 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 {
 	const char *path = up ? f->up_path : f->down_path;
 	const char *action = up ? "apply" : "rollback";
-	char	   *data;
+	const char *data;
+	char	   *down_sql = NULL;	/* owned: read here; up bytes are the set's */
 	size_t		len;
-	char		sum[SHA256_HEX_LEN + 1];
-	char		norm[SHA256_HEX_LEN + 1];
+	char		down_sum[SHA256_HEX_LEN + 1];
+	char		down_norm[SHA256_HEX_LEN + 1];
+	const char *sum;
+	const char *norm;
 	char	   *err = NULL;
 	long		start;
 	bool		no_tx;
@@ -572,26 +575,29 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 
 	if (up)
 	{
-		data = mem_malloc(f->up_len + 1);
-		memcpy(data, f->up_sql, f->up_len + 1);
+		data = f->up_sql;
 		len = f->up_len;
-		memcpy(sum, f->checksum, sizeof(sum));
-		memcpy(norm, f->checksum_norm, sizeof(norm));
+		sum = f->checksum;
+		norm = f->checksum_norm;
+		no_tx = f->no_transaction;
 	}
 	else
 	{
-		if (!read_file(path, &data, &len))
+		if (!read_file(path, &down_sql, &len))
 			return AUSDASH_EXIT_CONFIG;
-		if (!checksums(data, len, sum, norm))
+		if (!checksums(down_sql, len, down_sum, down_norm))
 			log_fatal(AUSDASH_EXIT_SOFTWARE, "could not compute checksum of \"%s\"", path);
+		data = down_sql;
+		sum = down_sum;
+		norm = down_norm;
+		no_tx = has_marker(down_sql, MARK_NO_TX);
 	}
 	if (memchr(data, '\0', len) != NULL)
 	{
 		log_error("\"%s\": migration file contains a NUL byte", path);
-		free(data);
+		free(down_sql);
 		return AUSDASH_EXIT_DATAERR;
 	}
-	no_tx = has_marker(data, MARK_NO_TX);
 	log_info("%s %04d_%s%s", up ? "applying" : "rolling back", f->version, f->name,
 			 no_tx ? " (no transaction)" : "");
 	start = timeutil_now_ms();
@@ -613,7 +619,7 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 			PQclear(res);
 		}
 	}
-	free(data);
+	free(down_sql);
 	if (ok)
 		return 0;
 	if (!db_connection_lost(conn))
