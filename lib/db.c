@@ -34,12 +34,12 @@ db_options_parse(db_options *o, int c, const char *arg)
 			return true;
 		case DB_OPT_STATEMENT_TIMEOUT:
 			if (!opt_parse_duration_ms(arg, "--statement-timeout", 1, 2147483647L, &ms))
-				log_usage_fatal("could not parse --statement-timeout");
+				opt_bad_option();
 			o->statement_timeout_ms = ms;
 			return true;
 		case DB_OPT_LOCK_TIMEOUT:
 			if (!opt_parse_duration_ms(arg, "--lock-timeout", 1, 2147483647L, &ms))
-				log_usage_fatal("could not parse --lock-timeout");
+				opt_bad_option();
 			o->lock_timeout_ms = ms;
 			return true;
 	}

@@ -113,7 +113,7 @@ main(int argc, char **argv)
 				break;
 			case OPT_TO:
 				if (!opt_parse_int(optarg, "--to", 0, 99999999, &to_version))
-					log_usage_fatal("could not parse --to");
+					opt_bad_option();
 				break;
 			case OPT_CONFIRM:
 				confirm = true;
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 				break;
 			case OPT_LOCK_WAIT:
 				if (!opt_parse_duration_ms(optarg, "--lock-wait", 1000, 86400000L, &lock_wait_ms))
-					log_usage_fatal("could not parse --lock-wait");
+					opt_bad_option();
 				break;
 			case 'n':
 				flags.dry_run = true;
