@@ -6,7 +6,7 @@
 #   make check-valgrind  the unit tests under valgrind (leaks are errors)
 #   make install      install executables, SQL and man pages (PREFIX, DESTDIR)
 #   make demo         private PostgreSQL under ./demo-cluster (DEMO_DIR), migrate,
-#                     show the migration status
+#                     backfill a store (DEMO_STORE, default a synthetic one)
 #   make demo-clean   stop and remove the demo cluster
 #   make deps         install missing Debian packages (./install-deps.sh)
 #   make schema-expected  regenerate sql/schema.expected after a reviewed change
@@ -34,14 +34,16 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-LIB_OBJS = lib/copy.o lib/db.o lib/lock.o lib/log.o lib/mem.o lib/migrate.o \
-	lib/opt.o lib/sbuf.o lib/sha256.o lib/sqllex.o lib/timeutil.o
+LIB_OBJS = lib/copy.o lib/db.o lib/entity.o lib/isotime.o lib/lock.o lib/log.o \
+	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
+	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
+	lib/storeread.o lib/timeutil.o
 LIBRARY = lib/libausdash.a
 
-TOOLS = ausdash-migrate
+TOOLS = ausdash-backfill ausdash-migrate
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
-UNIT_TESTS = copy db log opt sbuf sha256 sqllex migrate
+UNIT_TESTS = copy db entity isotime log opt sbuf sha256 sqllex migrate storeread
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
 
 DEPS = $(LIB_OBJS:.o=.d) $(TOOLS:%=src/%.d) $(UNIT_TESTS:%=tests/unit/test_%.d)
@@ -73,6 +75,10 @@ lib/paths.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 lib/migrate.o: lib/paths.h
+
+# The merge SQL, embedded (lib/sqlset.h)
+lib/sqlset_data.c: sql/embed.awk $(wildcard sql/merge/*.sql)
+	awk -f sql/embed.awk $(sort $(wildcard sql/merge/*.sql)) > $@.tmp && mv $@.tmp $@
 
 FORCE:
 
@@ -137,17 +143,23 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ausdash-*.1 $(DESTDIR)$(MANDIR)/man7/ausdash.7
 
 # The demo: a private cluster under ./demo-cluster (no existing server,
-# no network), migrated, with the migration status printed.
+# no network), migrated, then the main job: a backfill of DEMO_STORE
+# (default: a synthetic store of the dashboard's shape, written there).
 DEMO_DIR ?= demo-cluster
+DEMO_STORE ?=
 
 demo:
 	@./install-deps.sh
 	@$(MAKE) -s all
 	@tests/pgcluster.sh start $(DEMO_DIR)
-	@. $(DEMO_DIR)/env && PATH="$(CURDIR)/bin:$$PATH" && \
+	@store='$(DEMO_STORE)'; if [ -z "$$store" ]; then store=$(DEMO_DIR)/live-store.json; \
+	  tests/bench/gen-store.pl --observations=5000 > $$store; fi; \
+	  . $(DEMO_DIR)/env && PATH="$(CURDIR)/bin:$$PATH" && \
 	  ausdash-migrate up && \
 	  echo "== ausdash-migrate status (private cluster: $$PGHOST port $$PGPORT)" && \
-	  ausdash-migrate status
+	  ausdash-migrate status && \
+	  echo "== ausdash-backfill -v $$store" && \
+	  ausdash-backfill -v "$$store"
 
 demo-clean:
 	tests/pgcluster.sh destroy $(DEMO_DIR)
@@ -161,7 +173,7 @@ schema-expected: all
 	@echo "sql/schema.expected regenerated; review it with git diff"
 
 clean:
-	rm -f lib/paths.h $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
+	rm -f lib/paths.h lib/sqlset_data.c $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
 	rm -f tests/unit/*.o
 	rm -rf tests/unit/bin tmp_check tmp_schema
 

@@ -229,12 +229,22 @@ db_connect(const db_options *o, int fail_code)
 
 	PQsetNoticeReceiver(conn, notice_receiver, NULL);
 
-	/* a secure search_path: our SQL names every object with its schema */
-	if (!db_command(conn, "SELECT pg_catalog.set_config('search_path', '', false)",
-					0, NULL))
+	/*
+	 * A secure search_path (our SQL names every object with its schema), and
+	 * UTC, so that a timestamp without an offset means the same everywhere.
+	 */
 	{
-		PQfinish(conn);
-		exit(fail_code);
+		PGresult   *res = db_query(conn,
+								   "SELECT pg_catalog.set_config('search_path', '', false), "
+								   "pg_catalog.set_config('TimeZone', 'UTC', false)",
+								   0, NULL);
+
+		if (res == NULL)
+		{
+			PQfinish(conn);
+			exit(fail_code);
+		}
+		PQclear(res);
 	}
 	if (o->statement_timeout_ms >= 0 || o->lock_timeout_ms >= 0)
 	{

@@ -4,7 +4,8 @@
  * Connection: -d/--dbname (conninfo string or URI), else $DATABASE_URL,
  * else libpq's PG* environment and service file.  After connecting, the
  * search_path is pinned to '' (every object in our SQL is schema-
- * qualified) and the optional statement_timeout and lock_timeout are set.
+ * qualified), TimeZone to UTC, and the optional statement_timeout and
+ * lock_timeout are set.
  * Passwords never reach the output: connection errors pass through
  * db_redact() first.
  */

@@ -19,6 +19,7 @@ static void *locus_arg;
 static bool last_printed;
 static int	use_colour = -1;
 static bool progress_pending;
+static char last_error[1024];
 
 void
 log_init(const char *argv0)
@@ -108,6 +109,15 @@ emit(log_level level, const char *kind, const char *fmt, va_list ap)
 	sbuf		line;
 	int			save_errno = errno;
 
+	if (level == LOG_LEVEL_ERROR)
+	{
+		va_list		aq;
+
+		va_copy(aq, ap);
+		vsnprintf(last_error, sizeof(last_error), fmt, aq);
+		va_end(aq);
+		errno = save_errno;
+	}
 	last_printed = level >= threshold;
 	if (!last_printed)
 		return;
@@ -232,6 +242,12 @@ log_usage_hint(void)
 {
 	last_printed = true;
 	log_hint("Try \"%s --help\" for more information.", progname);
+}
+
+const char *
+log_last_error(void)
+{
+	return last_error;
 }
 
 void

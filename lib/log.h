@@ -51,6 +51,12 @@ void		log_fatal(int code, const char *fmt,...) AUSDASH_PRINTF(2, 3) AUSDASH_NORE
 void		log_usage_fatal(const char *fmt,...) AUSDASH_PRINTF(1, 2) AUSDASH_NORETURN;
 /* Prints the "Try \"<tool> --help\"" hint (always, whatever the level). */
 void		log_usage_hint(void);
+/*
+ * The text of the last error message (without program name or locus,
+ * at most 1023 bytes; "" if none), e.g. for a run's error summary.
+ * Static storage, overwritten by the next error.
+ */
+const char *log_last_error(void);
 /* Writes a progress line to stderr (overwriting on a terminal). */
 void		log_progress(const char *fmt,...) AUSDASH_PRINTF(1, 2);
 /* True when stderr is a terminal. */

@@ -50,10 +50,12 @@ END
 	}
 }
 
-# ../shared when it exists (real stores and feeds), else undef.
+# ../shared (or ../shared/SUBDIR) when it exists (real stores and feeds),
+# else undef.
 sub shared_dir
 {
-	my $d = "$ROOT/../shared";
+	my ($sub) = @_;
+	my $d = "$ROOT/../shared" . (defined $sub ? "/$sub" : '');
 	return -d $d ? $d : undef;
 }
 

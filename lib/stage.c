@@ -1,0 +1,300 @@
+/*
+ * lib/stage.c - COPY into temporary tables, then merge into the targets.
+ */
+#include "common.h"
+
+#include "copy.h"
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+#include "sbuf.h"
+#include "sqlset.h"
+#include "stage.h"
+#include "timeutil.h"
+#include "banned.h"
+
+#define MAX_ENTITIES 16
+
+struct stage
+{
+	PGconn	   *conn;
+	copy_writer *copy;
+	const entity_desc *current;
+	bool		created[MAX_ENTITIES];
+	stage_counts counts[MAX_ENTITIES];
+	sbuf		tmp;
+};
+
+static int
+slot_of(const entity_desc *d)
+{
+	for (int i = 0; i < entity_count && i < MAX_ENTITIES; i++)
+		if (entity_all[i] == d)
+			return i;
+	log_fatal(AUSDASH_EXIT_SOFTWARE, "entity \"%s\" is not in entity_all", d->name);
+}
+
+stage *
+stage_new(PGconn *conn)
+{
+	stage	   *s = mem_calloc(1, sizeof(*s));
+
+	s->conn = conn;
+	sbuf_init(&s->tmp);
+	return s;
+}
+
+void
+stage_free(stage **sp)
+{
+	stage	   *s = *sp;
+
+	if (s == NULL)
+		return;
+	copy_abort(&s->copy, "ausdash: stage freed during COPY");
+	sbuf_release(&s->tmp);
+	free(s);
+	*sp = NULL;
+}
+
+bool
+stage_copy_begin(stage *s, const entity_desc *d)
+{
+	int			slot = slot_of(d);
+
+	if (s->copy)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "COPY of \"%s\" started while \"%s\" is open",
+				  d->name, s->current->name);
+	if (!s->created[slot])
+	{
+		if (!db_command(s->conn, sqlset_get(d->sqlname, "create"), 0, NULL))
+			return false;
+		s->created[slot] = true;
+	}
+	sbuf_reset(&s->tmp);
+	sbuf_appendf(&s->tmp, "COPY pg_temp.ausdash_stage_%s (ord, line, byte_offset", d->table);
+	for (int i = 0; i < d->ncolumns; i++)
+		sbuf_appendf(&s->tmp, ", %s", d->columns[i].column);
+	if (d->extra)
+		sbuf_appends(&s->tmp, ", extra");
+	sbuf_appends(&s->tmp, ") FROM STDIN");
+	s->copy = copy_begin(s->conn, s->tmp.data);
+	if (s->copy == NULL)
+		return false;
+	s->current = d;
+	return true;
+}
+
+static void
+field_ll(copy_writer *w, long long v)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	copy_field_str(w, buf);
+}
+
+bool
+stage_add(stage *s, const entity_record *rec)
+{
+	const entity_desc *d = s->current;
+
+	field_ll(s->copy, rec->index);
+	field_ll(s->copy, (long long) rec->line);
+	field_ll(s->copy, (long long) rec->offset);
+	for (int i = 0; i < d->ncolumns; i++)
+	{
+		const entity_field *f = entity_record_field(rec, d->columns[i].field);
+
+		if (f == NULL || f->type == ENTITY_JSON_NULL)
+			copy_field_null(s->copy);
+		else if (!copy_field(s->copy, f->val, f->len))
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "unchecked NUL in %s[%lld].%s",
+					  rec->entity, rec->index, f->name);
+	}
+	if (d->extra)
+	{
+		sbuf_reset(&s->tmp);
+		if (entity_extra_to_json(d, rec, &s->tmp) > 0)
+			copy_field(s->copy, s->tmp.data, s->tmp.len);
+		else
+			copy_field_null(s->copy);
+	}
+	return copy_row_end(s->copy);
+}
+
+bool
+stage_copy_end(stage *s)
+{
+	long long	rows = 0;
+	int			slot;
+
+	if (s->copy == NULL)
+		return true;
+	slot = slot_of(s->current);
+	if (!copy_end(&s->copy, &rows))
+	{
+		log_detail("While staging \"%s\" into pg_temp.ausdash_stage_%s.",
+				   s->current->name, s->current->table);
+		return false;
+	}
+	s->counts[slot].staged += rows;
+	s->current = NULL;
+	return true;
+}
+
+void
+stage_copy_abort(stage *s, const char *reason)
+{
+	copy_abort(&s->copy, reason);
+	s->current = NULL;
+}
+
+static long long
+value_ll(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? -1 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static bool
+drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
+{
+	const char *sql = sqlset_find(d->sqlname, "conflicts");
+	int			slot = slot_of(d);
+	PGresult   *res;
+	bool		ok = true;
+
+	if (sql == NULL)
+		return true;
+	res = db_query(s->conn, sql, 0, NULL);
+	if (res == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(res) && ok; i++)
+	{
+		const char *ord = PQgetvalue(res, i, 0);
+
+		if (fn)
+			ok = fn(arg, d, value_ll(res, i, 0), value_ll(res, i, 1), value_ll(res, i, 2),
+					PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
+		else
+		{
+			log_error("%s[%s] has the same content as \"%s\"", d->name,
+					  PQgetvalue(res, i, 0), PQgetvalue(res, i, 4));
+			ok = false;
+		}
+		if (ok)
+		{
+			ok = db_command(s->conn, sqlset_get(d->sqlname, "drop"), 1, &ord);
+			s->counts[slot].conflicts++;
+		}
+	}
+	PQclear(res);
+	return ok;
+}
+
+/* Runs a merge statement (changed, inserted, updated) into c. */
+static bool
+run_merge(stage *s, const char *set, int nparams, const char *const *params,
+		  stage_counts *c)
+{
+	PGresult   *res = db_query(s->conn, sqlset_get(set, "merge"), nparams, params);
+	long long	changed;
+
+	if (res == NULL)
+		return false;
+	changed = value_ll(res, 0, 0);
+	c->inserted = value_ll(res, 0, 1);
+	c->updated = value_ll(res, 0, 2);
+	PQclear(res);
+	if (c->inserted + c->updated != changed && strcmp(set, "store_meta") != 0)
+	{
+		log_error("merge of %s does not add up: %lld rows differed from the target "
+				  "but %lld were written", set, changed, c->inserted + c->updated);
+		log_detail("Another session changed the same rows during the merge.");
+		log_hint("Run it again.");
+		return false;
+	}
+	return true;
+}
+
+static bool
+run_verify(stage *s, const char *set, int nparams, const char *const *params)
+{
+	PGresult   *res = db_query(s->conn, sqlset_get(set, "verify"), nparams, params);
+	long long	bad;
+	long long	first;
+
+	if (res == NULL)
+		return false;
+	bad = value_ll(res, 0, 0);
+	first = value_ll(res, 0, 1);
+	PQclear(res);
+	if (bad != 0)
+	{
+		log_error("verification failed: %lld staged row(s) of %s are not in "
+				  "public.%s as staged", bad, set, set);
+		if (first >= 0)
+			log_detail("The first is record %lld of the input.", first);
+		return false;
+	}
+	return true;
+}
+
+bool
+stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
+{
+	int			slot = slot_of(d);
+	stage_counts *c = &s->counts[slot];
+	PGresult   *res;
+	long long	distinct;
+	long		t0 = timeutil_now_ms();
+	long		t1, t2;
+
+	if (!s->created[slot] || c->staged == 0)
+		return true;
+	res = PQexec(s->conn, sqlset_get(d->sqlname, "dedupe"));
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		log_error("could not dedupe the staged %s", d->name);
+		db_log_result_error(res, s->conn);
+		PQclear(res);
+		return false;
+	}
+	c->duplicates = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	if (!drop_conflicts(s, d, fn, arg))
+		return false;
+	t1 = timeutil_now_ms();
+	if (!run_merge(s, d->sqlname, 0, NULL, c))
+		return false;
+	t2 = timeutil_now_ms();
+	distinct = c->staged - c->duplicates - c->conflicts;
+	c->unchanged = distinct - c->inserted - c->updated;
+	if (!run_verify(s, d->sqlname, 0, NULL))
+		return false;
+	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
+			  "%lld unchanged (dedupe %ld ms, merge %ld ms, verify %ld ms)", d->name,
+			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
+			  t1 - t0, t2 - t1, timeutil_now_ms() - t2);
+	return true;
+}
+
+bool
+stage_merge_meta(stage *s, const char *version, const char *updated_at,
+				 stage_counts *c)
+{
+	const char *params[2] = {version, updated_at};
+
+	memset(c, 0, sizeof(*c));
+	c->staged = 1;
+	if (!run_merge(s, "store_meta", 2, params, c))
+		return false;
+	c->unchanged = 1 - c->inserted - c->updated;
+	return run_verify(s, "store_meta", 2, params);
+}
+
+const stage_counts *
+stage_get_counts(const stage *s, const entity_desc *d)
+{
+	return &s->counts[slot_of(d)];
+}

@@ -1,0 +1,79 @@
+/*
+ * lib/stage.h - stage records with COPY into temporary tables, then merge
+ * them into their targets, the one write path of backfill and ingest.
+ *
+ * Per entity, inside the caller's transaction:
+ *   stage_copy_begin() .. stage_add() per record .. stage_copy_end()
+ *       COPY ... FROM STDIN into pg_temp.ausdash_stage_<table>
+ *       (created by sql/merge/<table>.sql "create" on first use, dropped
+ *       at commit);
+ *   stage_merge()
+ *       "dedupe": in-input duplicates of a key, the last one wins;
+ *       "merge": INSERT ... ON CONFLICT ... DO UPDATE ... WHERE (...) IS
+ *       DISTINCT FROM (...), fed only the new and changed rows;
+ *       "verify": every staged row is now in the target, equal.
+ * Only one COPY can be open on a connection at a time.
+ */
+#ifndef AUSDASH_STAGE_H
+#define AUSDASH_STAGE_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "entity.h"
+
+typedef struct stage_counts
+{
+	long long	staged;			/* rows copied */
+	long long	duplicates;		/* superseded by a later row of the same key */
+	long long	inserted;
+	long long	updated;
+	long long	unchanged;
+	long long	conflicts;		/* dropped by stage_conflicts() */
+} stage_counts;
+
+typedef struct stage stage;
+
+/* A stager on conn; the caller frees it with stage_free(). */
+stage	   *stage_new(PGconn *conn);
+void		stage_free(stage **s);
+
+/* Creates d's staging table if not yet done and starts its COPY. */
+bool		stage_copy_begin(stage *s, const entity_desc *d);
+/* Writes one (already checked) record as a row of the open COPY. */
+bool		stage_add(stage *s, const entity_record *rec);
+/* Ends the open COPY; false (logged) when the server refused it. */
+bool		stage_copy_end(stage *s);
+/* Ends the open COPY, if any, with an error, so nothing of it stays. */
+void		stage_copy_abort(stage *s, const char *reason);
+
+/*
+ * Called for each staged row that conflicts with another row under
+ * another key (the "conflicts" statement of d's SQL, if it has one): the
+ * row's position (ord, line, byte offset), its key and the other row's
+ * key.  Returns true to drop the row (it is then not merged; it counts as
+ * a conflict) or false to fail the merge.
+ */
+typedef bool (*stage_conflict_fn) (void *arg, const entity_desc *d, long long ord,
+								   long long line, long long offset,
+								   const char *key, const char *other);
+
+/*
+ * Dedupes, resolves conflicts through fn (NULL: any conflict fails),
+ * merges and verifies d's staged rows; nothing staged, nothing to do.
+ * False (logged) on a failure or a verification mismatch.
+ */
+bool		stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg);
+
+/*
+ * Merges the store's version and updatedAt into public.store_meta, with
+ * its counts in *c.
+ */
+bool		stage_merge_meta(stage *s, const char *version, const char *updated_at,
+							 stage_counts *c);
+
+/* Counts of d so far (zeros if never staged). */
+const stage_counts *stage_get_counts(const stage *s, const entity_desc *d);
+
+#endif

@@ -1,0 +1,815 @@
+/*
+ * lib/storeread.c - a streaming reader of live-store.json over yajl.
+ *
+ * Nesting levels: 0 outside everything, 1 inside the top-level object,
+ * 2 inside an entity array, 3 inside a record, deeper inside a field's
+ * object or array value (captured as JSON text with yajl_gen).  Records
+ * are built in one reusable arena: field names and values are appended
+ * NUL-terminated and located by offset until the record is complete.
+ */
+#include "common.h"
+
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+
+#include "isotime.h"
+#include "log.h"
+#include "mem.h"
+#include "storeread.h"
+#include "banned.h"
+
+#define MAX_DEPTH 64
+
+typedef struct field_slot
+{
+	size_t		name;			/* offsets into arena */
+	size_t		val;
+	size_t		len;
+	entity_json_type type;
+	uint64_t	line;
+	uint64_t	offset;
+} field_slot;
+
+enum top_key
+{
+	TOP_NONE,
+	TOP_VERSION,
+	TOP_UPDATED_AT,
+	TOP_ENTITY,
+	TOP_SKIP
+};
+
+struct storeread
+{
+	char	   *name;
+	const storeread_handler *h;
+	void	   *arg;
+	bool		ignore_unknown;
+	yajl_handle yajl;
+
+	/* position */
+	const unsigned char *chunk;
+	size_t		chunk_len;
+	uint64_t	chunk_base;		/* absolute offset of chunk[0] */
+	uint64_t	scan_pos;		/* lines counted up to here */
+	uint64_t	scan_line;
+
+	int			depth;
+	bool		done;			/* top-level object closed */
+	enum top_key top;			/* what the current top-level value is */
+	const entity_desc *entity;	/* current entity array */
+	char		top_name[64];	/* current top-level key (for messages) */
+	unsigned	seen;			/* bit per entity, plus version/updatedAt */
+	bool		have_version;
+	bool		have_updated_at;
+	int			skip_depth;		/* depth at which an ignored value started */
+	int			ignored;
+
+	/* current record */
+	long long	index;
+	uint64_t	rec_line;
+	uint64_t	rec_offset;
+	sbuf		arena;
+	field_slot *slots;
+	int			nslots;
+	int			slots_cap;
+	entity_field *fields;
+	int			fields_cap;
+	bool		have_key;		/* a key is waiting for its value */
+	size_t		key;			/* its offset in arena */
+	uint64_t	key_line;
+	uint64_t	key_offset;
+
+	/* a field's container value being captured */
+	yajl_gen	gen;
+	sbuf		captured;
+	int			gen_depth;
+
+	sbuf		error;
+	sbuf		meta;			/* a top-level value, NUL-terminated */
+	unsigned char head[3];		/* the input's first bytes (for a BOM) */
+	size_t		nhead;
+};
+
+/* --- positions ----------------------------------------------------------- */
+
+static uint64_t
+current_offset(storeread *sr)
+{
+	return sr->chunk_base + yajl_get_bytes_consumed(sr->yajl);
+}
+
+/* Line of an absolute offset at or after scan_pos within the current chunk. */
+static uint64_t
+line_at(storeread *sr, uint64_t abs)
+{
+	uint64_t	end = abs;
+
+	if (end > sr->chunk_base + sr->chunk_len)
+		end = sr->chunk_base + sr->chunk_len;
+	while (sr->scan_pos < end)
+	{
+		const unsigned char *p = sr->chunk + (sr->scan_pos - sr->chunk_base);
+		const unsigned char *nl = memchr(p, '\n', end - sr->scan_pos);
+
+		if (nl == NULL)
+		{
+			sr->scan_pos = end;
+			break;
+		}
+		sr->scan_line++;
+		sr->scan_pos = sr->chunk_base + (nl - sr->chunk) + 1;
+	}
+	return sr->scan_line;
+}
+
+static void
+append_where(const storeread *sr, sbuf *out, uint64_t line, uint64_t offset)
+{
+	if (strcmp(sr->name, "-") == 0)
+		sbuf_appends(out, "standard input");
+	else
+		sbuf_appendf(out, "\"%s\"", sr->name);
+	sbuf_appendf(out, ", line %llu, byte %llu", (unsigned long long) line,
+				 (unsigned long long) offset);
+}
+
+void
+storeread_where(const storeread *sr, sbuf *out, const entity_record *rec,
+				const char *field)
+{
+	const entity_field *f = field ? entity_record_field(rec, field) : NULL;
+
+	append_where(sr, out, f ? f->line : rec->line, f ? f->offset : rec->offset);
+	sbuf_appendf(out, ": %s[%lld]", rec->entity, rec->index);
+	if (field)
+		sbuf_appendf(out, ".%s", field);
+}
+
+/* Sets an error about the input as a whole. */
+static void
+fail_input(storeread *sr, const char *what)
+{
+	sbuf_reset(&sr->error);
+	if (strcmp(sr->name, "-") == 0)
+		sbuf_appends(&sr->error, "standard input");
+	else
+		sbuf_appendf(&sr->error, "\"%s\"", sr->name);
+	sbuf_appendf(&sr->error, ": %s", what);
+}
+
+/* Sets the error, placed at the current token, with path (may be NULL). */
+static int
+fail_at(storeread *sr, uint64_t offset, const char *path, const char *fmt,...)
+AUSDASH_PRINTF(4, 5);
+
+static int
+fail_at(storeread *sr, uint64_t offset, const char *path, const char *fmt,...)
+{
+	va_list		ap;
+
+	sbuf_reset(&sr->error);
+	append_where(sr, &sr->error, line_at(sr, offset), offset);
+	sbuf_appends(&sr->error, ": ");
+	if (path)
+		sbuf_appendf(&sr->error, "%s: ", path);
+	va_start(ap, fmt);
+	sbuf_vappendf(&sr->error, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static const char *
+record_path(storeread *sr, sbuf *buf, const char *field)
+{
+	sbuf_reset(buf);
+	sbuf_appendf(buf, "%s[%lld]", sr->top_name, sr->index);
+	if (field)
+		sbuf_appendf(buf, ".%s", field);
+	return buf->data;
+}
+
+/* --- records ------------------------------------------------------------- */
+
+static void
+record_reset(storeread *sr)
+{
+	sbuf_reset(&sr->arena);
+	sr->nslots = 0;
+	sr->have_key = false;
+}
+
+static int
+add_value(storeread *sr, entity_json_type type, const char *val, size_t len)
+{
+	field_slot *s;
+
+	if (!sr->have_key)
+		return fail_at(sr, current_offset(sr), NULL, "internal error: value without key");
+	if (sr->nslots == sr->slots_cap)
+	{
+		sr->slots_cap = sr->slots_cap ? sr->slots_cap * 2 : 32;
+		sr->slots = mem_realloc(sr->slots, sr->slots_cap * sizeof(field_slot));
+	}
+	s = &sr->slots[sr->nslots++];
+	s->name = sr->key;
+	s->type = type;
+	s->val = sr->arena.len;
+	s->len = len;
+	s->line = sr->key_line;
+	s->offset = sr->key_offset;
+	sbuf_append(&sr->arena, val, len);
+	sbuf_appendc(&sr->arena, '\0');
+	sr->have_key = false;
+	return 1;
+}
+
+static int
+emit_record(storeread *sr)
+{
+	entity_record rec;
+
+	if (sr->nslots > sr->fields_cap)
+	{
+		sr->fields_cap = sr->slots_cap;
+		sr->fields = mem_realloc(sr->fields, sr->fields_cap * sizeof(entity_field));
+	}
+	for (int i = 0; i < sr->nslots; i++)
+	{
+		entity_field *f = &sr->fields[i];
+		field_slot *s = &sr->slots[i];
+
+		f->name = sr->arena.data + s->name;
+		f->type = s->type;
+		f->val = sr->arena.data + s->val;
+		f->len = s->len;
+		f->line = s->line;
+		f->offset = s->offset;
+	}
+	rec.entity = sr->entity->name;
+	rec.index = sr->index;
+	rec.line = sr->rec_line;
+	rec.offset = sr->rec_offset;
+	rec.nfields = sr->nslots;
+	rec.fields = sr->fields;
+	if (!sr->h->record(sr->arg, sr->entity, &rec))
+	{
+		sbuf_reset(&sr->error);
+		return 0;
+	}
+	sr->index++;
+	record_reset(sr);
+	return 1;
+}
+
+/* --- top-level values ---------------------------------------------------- */
+
+static int
+top_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
+{
+	uint64_t	off = current_offset(sr);
+	entity_field f;
+
+	if (sr->top == TOP_SKIP)
+	{
+		sr->top = TOP_NONE;
+		return 1;
+	}
+	sbuf_reset(&sr->meta);
+	sbuf_append(&sr->meta, val, len);
+	f.name = sr->top_name;
+	f.type = type;
+	f.val = sr->meta.data;
+	f.len = len;
+	f.line = line_at(sr, off);
+	f.offset = off;
+	if (sr->top == TOP_VERSION)
+	{
+		char		buf[64];
+		char	   *end;
+
+		if (type != ENTITY_JSON_NUMBER)
+			return fail_at(sr, off, "version", "expected the number 1, found %s",
+						   entity_json_type_name(type));
+		snprintf(buf, sizeof(buf), "%.*s", (int) len, val);
+		if (strtod(buf, &end) != 1.0 || *end != '\0')
+			return fail_at(sr, off, "version",
+						   "unsupported store version %s (only version 1 is known)", buf);
+		sr->have_version = true;
+	}
+	else if (sr->top == TOP_UPDATED_AT)
+	{
+		const char *why;
+
+		if (type != ENTITY_JSON_STRING)
+			return fail_at(sr, off, "updatedAt", "expected a string, found %s",
+						   entity_json_type_name(type));
+		if (memchr(val, '\0', len) || !isotime_parse(val, len, NULL, &why))
+			return fail_at(sr, off, "updatedAt", "invalid timestamp \"%.*s\"",
+						   (int) (len > 40 ? 40 : len), val);
+		sr->have_updated_at = true;
+	}
+	else
+		return fail_at(sr, off, sr->top_name, "expected an array, found %s",
+					   entity_json_type_name(type));
+	sr->top = TOP_NONE;
+	if (sr->h->meta && !sr->h->meta(sr->arg, &f))
+	{
+		sbuf_reset(&sr->error);
+		return 0;
+	}
+	return 1;
+}
+
+/* --- yajl callbacks ------------------------------------------------------ */
+
+static int
+on_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
+{
+	sbuf		path;
+	int			rc;
+
+	if (sr->gen)
+	{
+		if (type == ENTITY_JSON_STRING)
+			yajl_gen_string(sr->gen, (const unsigned char *) val, len);
+		else if (type == ENTITY_JSON_NULL)
+			yajl_gen_null(sr->gen);
+		else
+			yajl_gen_number(sr->gen, val, len);	/* numbers and true/false: as text */
+		return 1;
+	}
+	if (sr->top == TOP_SKIP && sr->skip_depth > 0)
+		return 1;
+	switch (sr->depth)
+	{
+		case 0:
+			return fail_at(sr, current_offset(sr), NULL,
+						   "expected a JSON object at the top level, found %s",
+						   entity_json_type_name(type));
+		case 1:
+			return top_scalar(sr, type, val, len);
+		case 2:
+			sbuf_init(&path);
+			rc = fail_at(sr, current_offset(sr), record_path(sr, &path, NULL),
+						 "expected an object, found %s", entity_json_type_name(type));
+			sbuf_release(&path);
+			return rc;
+		default:
+			return add_value(sr, type, val, len);
+	}
+}
+
+static int
+cb_null(void *ctx)
+{
+	return on_scalar(ctx, ENTITY_JSON_NULL, "null", 4);
+}
+
+static int
+cb_boolean(void *ctx, int b)
+{
+	return on_scalar(ctx, ENTITY_JSON_BOOL, b ? "true" : "false", b ? 4 : 5);
+}
+
+static int
+cb_number(void *ctx, const char *s, size_t len)
+{
+	return on_scalar(ctx, ENTITY_JSON_NUMBER, s, len);
+}
+
+static int
+cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return on_scalar(ctx, ENTITY_JSON_STRING, (const char *) s, len);
+}
+
+static void
+gen_print(void *ctx, const char *s, size_t len)
+{
+	sbuf_append(ctx, s, len);
+}
+
+/* A field's value is an object or array: capture it as JSON text. */
+static int
+capture_open(storeread *sr, bool map)
+{
+	if (sr->gen == NULL)
+	{
+		sr->gen = yajl_gen_alloc(NULL);
+		if (sr->gen == NULL)
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
+		sbuf_reset(&sr->captured);
+		yajl_gen_config(sr->gen, yajl_gen_print_callback, gen_print, &sr->captured);
+		yajl_gen_config(sr->gen, yajl_gen_validate_utf8, 0);
+		sr->gen_depth = 0;
+	}
+	sr->gen_depth++;
+	if (map)
+		yajl_gen_map_open(sr->gen);
+	else
+		yajl_gen_array_open(sr->gen);
+	return 1;
+}
+
+static int
+capture_close(storeread *sr, bool map)
+{
+	if (map)
+		yajl_gen_map_close(sr->gen);
+	else
+		yajl_gen_array_close(sr->gen);
+	if (--sr->gen_depth == 0)
+	{
+		yajl_gen_free(sr->gen);
+		sr->gen = NULL;
+		return add_value(sr, ENTITY_JSON_CONTAINER, sr->captured.data, sr->captured.len);
+	}
+	return 1;
+}
+
+static int
+open_container(storeread *sr, bool map)
+{
+	uint64_t	off = current_offset(sr);
+
+	sr->depth++;
+	if (sr->depth > MAX_DEPTH)
+		return fail_at(sr, off, NULL, "nesting deeper than %d levels", MAX_DEPTH);
+	if (sr->top == TOP_SKIP)
+	{
+		sr->skip_depth++;
+		return 1;
+	}
+	switch (sr->depth)
+	{
+		case 1:
+			if (!map)
+				return fail_at(sr, off, NULL,
+							   "expected a JSON object at the top level, found an array");
+			return 1;
+		case 2:
+			if (sr->top != TOP_ENTITY)
+			{
+				if (sr->top == TOP_VERSION)
+					return fail_at(sr, off, "version", "expected the number 1, found %s",
+								   map ? "an object" : "an array");
+				if (sr->top == TOP_UPDATED_AT)
+					return fail_at(sr, off, "updatedAt", "expected a string, found %s",
+								   map ? "an object" : "an array");
+			}
+			if (map)
+				return fail_at(sr, off, sr->top_name, "expected an array, found an object");
+			sr->index = 0;
+			if (sr->h->array_begin && !sr->h->array_begin(sr->arg, sr->entity))
+			{
+				sbuf_reset(&sr->error);
+				return 0;
+			}
+			return 1;
+		case 3:
+			if (!map)
+			{
+				sbuf		path;
+				int			rc;
+
+				sbuf_init(&path);
+				rc = fail_at(sr, off, record_path(sr, &path, NULL),
+							 "expected an object, found an array");
+				sbuf_release(&path);
+				return rc;
+			}
+			record_reset(sr);
+			sr->rec_line = line_at(sr, off - 1);
+			sr->rec_offset = off - 1;	/* at the brace */
+			return 1;
+		default:
+			return capture_open(sr, map);
+	}
+}
+
+static int
+close_container(storeread *sr, bool map)
+{
+	int			depth = sr->depth--;
+
+	if (sr->top == TOP_SKIP)
+	{
+		if (--sr->skip_depth == 0)
+			sr->top = TOP_NONE;
+		return 1;
+	}
+	switch (depth)
+	{
+		case 1:
+			sr->done = true;
+			return 1;
+		case 2:
+			sr->top = TOP_NONE;
+			if (sr->h->array_end && !sr->h->array_end(sr->arg, sr->entity, sr->index))
+			{
+				sbuf_reset(&sr->error);
+				return 0;
+			}
+			sr->entity = NULL;
+			return 1;
+		case 3:
+			return emit_record(sr);
+		default:
+			return capture_close(sr, map);
+	}
+}
+
+static int
+cb_start_map(void *ctx)
+{
+	return open_container(ctx, true);
+}
+
+static int
+cb_end_map(void *ctx)
+{
+	return close_container(ctx, true);
+}
+
+static int
+cb_start_array(void *ctx)
+{
+	return open_container(ctx, false);
+}
+
+static int
+cb_end_array(void *ctx)
+{
+	return close_container(ctx, false);
+}
+
+static int
+top_key(storeread *sr, const char *key, size_t len)
+{
+	uint64_t	off = current_offset(sr);
+	unsigned	bit;
+
+	snprintf(sr->top_name, sizeof(sr->top_name), "%.*s", (int) len, key);
+	if (strlen(sr->top_name) != len)
+		return fail_at(sr, off, NULL, "top-level key contains a NUL character");
+	sr->entity = entity_find(sr->top_name);
+	if (strcmp(sr->top_name, "version") == 0)
+	{
+		sr->top = TOP_VERSION;
+		bit = 1u << 30;
+	}
+	else if (strcmp(sr->top_name, "updatedAt") == 0)
+	{
+		sr->top = TOP_UPDATED_AT;
+		bit = 1u << 29;
+	}
+	else if (sr->entity)
+	{
+		sr->top = TOP_ENTITY;
+		bit = 0;
+		for (int i = 0; i < entity_count; i++)
+			if (entity_all[i] == sr->entity)
+				bit = 1u << i;
+	}
+	else if (sr->ignore_unknown)
+	{
+		log_warning("%s: ignoring unknown top-level key \"%s\" and its value",
+					sr->name, sr->top_name);
+		sr->ignored++;
+		sr->top = TOP_SKIP;
+		sr->skip_depth = 0;
+		return 1;
+	}
+	else
+	{
+		fail_at(sr, off, NULL, "unknown top-level key \"%s\"", sr->top_name);
+		log_hint("Nothing is dropped silently; use --ignore-unknown to load the "
+				 "rest anyway.");
+		return 0;
+	}
+	if (sr->seen & bit)
+		return fail_at(sr, off, NULL, "duplicate top-level key \"%s\"", sr->top_name);
+	sr->seen |= bit;
+	return 1;
+}
+
+static int
+cb_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	storeread  *sr = ctx;
+	uint64_t	off;
+
+	if (sr->gen)
+	{
+		yajl_gen_string(sr->gen, key, len);
+		return 1;
+	}
+	if (sr->top == TOP_SKIP && sr->skip_depth > 0)
+		return 1;
+	if (sr->depth == 1)
+		return top_key(sr, (const char *) key, len);
+	/* depth 3: a record's field name */
+	off = current_offset(sr);
+	if (memchr(key, '\0', len))
+	{
+		sbuf		path;
+		int			rc;
+
+		sbuf_init(&path);
+		rc = fail_at(sr, off, record_path(sr, &path, NULL),
+					 "field name contains a NUL character");
+		sbuf_release(&path);
+		return rc;
+	}
+	sr->key = sr->arena.len;
+	sbuf_append(&sr->arena, (const char *) key, len);
+	sbuf_appendc(&sr->arena, '\0');
+	sr->have_key = true;
+	sr->key_line = line_at(sr, off);
+	sr->key_offset = off;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+	cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array
+};
+
+/* --- public -------------------------------------------------------------- */
+
+storeread *
+storeread_new(const char *name, const storeread_handler *handler, void *arg,
+			  bool ignore_unknown)
+{
+	storeread  *sr = mem_calloc(1, sizeof(*sr));
+
+	sr->name = mem_strdup(name);
+	sr->h = handler;
+	sr->arg = arg;
+	sr->ignore_unknown = ignore_unknown;
+	sr->scan_line = 1;
+	sbuf_init(&sr->arena);
+	sbuf_init(&sr->captured);
+	sbuf_init(&sr->error);
+	sbuf_init(&sr->meta);
+	sr->yajl = yajl_alloc(&callbacks, NULL, sr);
+	if (sr->yajl == NULL)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
+	return sr;
+}
+
+void
+storeread_free(storeread **srp)
+{
+	storeread  *sr = *srp;
+
+	if (sr == NULL)
+		return;
+	yajl_free(sr->yajl);
+	if (sr->gen)
+		yajl_gen_free(sr->gen);
+	sbuf_release(&sr->arena);
+	sbuf_release(&sr->captured);
+	sbuf_release(&sr->error);
+	sbuf_release(&sr->meta);
+	free(sr->slots);
+	free(sr->fields);
+	free(sr->name);
+	free(sr);
+	*srp = NULL;
+}
+
+/* Turns yajl's message into ours, naming NULs, a BOM and bad UTF-8. */
+static void
+syntax_error(storeread *sr, bool at_end)
+{
+	uint64_t	off = at_end ? sr->chunk_base + sr->chunk_len : current_offset(sr);
+	size_t		rel = off - sr->chunk_base;
+	unsigned char *msg = yajl_get_error(sr->yajl, 0, NULL, 0);
+	char	   *m = (char *) msg;
+	size_t		mlen = strlen(m);
+
+	while (mlen > 0 && (m[mlen - 1] == '\n' || m[mlen - 1] == '.' || m[mlen - 1] == ' '))
+		m[--mlen] = '\0';
+	if (at_end || strstr(m, "premature EOF"))
+		fail_at(sr, off, NULL, "unexpected end of input: the JSON is incomplete "
+				"(truncated file?)");
+	else if (off <= 3 && sr->nhead >= 1 &&
+			 memcmp(sr->head, "\xef\xbb\xbf", sr->nhead) == 0)
+		fail_at(sr, off, NULL, "byte order mark (BOM) at the start of the file; "
+				"JSON text must not begin with one");
+	else if (rel < sr->chunk_len && sr->chunk[rel] == '\0')
+		fail_at(sr, off, NULL, "NUL byte in the input (%s)", m);
+	else if (rel > 0 && rel <= sr->chunk_len && sr->chunk[rel - 1] == '\0')
+		fail_at(sr, off - 1, NULL, "NUL byte in the input (%s)", m);
+	else if (strstr(m, "UTF8"))
+		fail_at(sr, off, NULL, "invalid UTF-8 in a string (%s)", m);
+	else
+		fail_at(sr, off, NULL, "invalid JSON (%s)", m);
+	yajl_free_error(sr->yajl, msg);
+}
+
+static bool
+finish_chunk(storeread *sr, yajl_status st)
+{
+	bool		ok = true;
+
+	if (st == yajl_status_client_canceled)
+		ok = false;
+	else if (st == yajl_status_error)
+	{
+		syntax_error(sr, false);
+		ok = false;
+	}
+	if (ok)
+	{
+		/* count the rest of the chunk's lines before it goes */
+		line_at(sr, sr->chunk_base + sr->chunk_len);
+		sr->chunk_base += sr->chunk_len;
+		sr->scan_pos = sr->chunk_base;
+		sr->chunk = NULL;
+		sr->chunk_len = 0;
+	}
+	return ok;
+}
+
+bool
+storeread_feed(storeread *sr, const void *buf, size_t len)
+{
+	if (len == 0)
+		return true;
+	sr->chunk = buf;
+	sr->chunk_len = len;
+	for (size_t i = 0; i < len && sr->nhead < sizeof(sr->head); i++)
+		sr->head[sr->nhead++] = ((const unsigned char *) buf)[i];
+	return finish_chunk(sr, yajl_parse(sr->yajl, buf, len));
+}
+
+bool
+storeread_finish(storeread *sr)
+{
+	static const char *const required[] = {
+		"observations", "sources", "sourceCursors", "ingestionRuns"
+	};
+	yajl_status st;
+
+	sr->chunk = (const unsigned char *) "";
+	sr->chunk_len = 0;
+	st = yajl_complete_parse(sr->yajl);
+	if (st == yajl_status_client_canceled)
+		return false;
+	if (st == yajl_status_error || !sr->done)
+	{
+		if (sr->chunk_base == 0)
+			fail_input(sr, "the input is empty");
+		else
+			syntax_error(sr, true);
+		return false;
+	}
+	if (!sr->have_version)
+	{
+		fail_input(sr, "missing top-level key \"version\"");
+		return false;
+	}
+	if (!sr->have_updated_at)
+	{
+		fail_input(sr, "missing top-level key \"updatedAt\"");
+		return false;
+	}
+	for (size_t i = 0; i < lengthof(required); i++)
+	{
+		const entity_desc *d = entity_find(required[i]);
+
+		for (int j = 0; j < entity_count; j++)
+			if (entity_all[j] == d && !(sr->seen & (1u << j)))
+			{
+				sbuf		what;
+
+				sbuf_init(&what);
+				sbuf_appendf(&what, "missing top-level array \"%s\"", d->name);
+				fail_input(sr, what.data);
+				sbuf_release(&what);
+				return false;
+			}
+	}
+	return true;
+}
+
+const char *
+storeread_error(const storeread *sr)
+{
+	return sr->error.data ? sr->error.data : "";
+}
+
+int
+storeread_ignored_keys(const storeread *sr)
+{
+	return sr->ignored;
+}
+
+uint64_t
+storeread_bytes(const storeread *sr)
+{
+	return sr->chunk_base + sr->chunk_len;
+}

@@ -1,0 +1,789 @@
+/*
+ * src/ausdash-backfill.c - load a whole live-store.json into PostgreSQL,
+ * every entity, losslessly and idempotently, in one transaction.
+ */
+#include "../lib/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "../lib/db.h"
+#include "../lib/entity.h"
+#include "../lib/lock.h"
+#include "../lib/log.h"
+#include "../lib/mem.h"
+#include "../lib/opt.h"
+#include "../lib/reject.h"
+#include "../lib/run.h"
+#include "../lib/sbuf.h"
+#include "../lib/sha256.h"
+#include "../lib/stage.h"
+#include "../lib/storeread.h"
+#include "../lib/timeutil.h"
+#include "../lib/banned.h"
+
+#define BACKFILL_JOB "ausdash-backfill"
+#define BACKFILL_LOCK "backfill"
+#define READ_CHUNK (256 * 1024)
+#define MAX_ENTITIES 16
+
+enum
+{
+	OPT_DRY_RUN = 0x2000,
+	OPT_IGNORE_UNKNOWN,
+	OPT_JSON,
+	OPT_LOCK_WAIT,
+	OPT_MAX_ERRORS,
+	OPT_REJECTS
+};
+
+typedef struct backfill
+{
+	/* options */
+	const char *input;
+	bool		dry_run;
+	bool		json;
+	bool		ignore_unknown;
+	int			max_errors;
+	const char *rejects_path;
+	long		lock_wait_ms;
+
+	/* state */
+	int			fd;
+	long long	size;			/* -1 when not a regular file */
+	PGconn	   *conn;
+	stage	   *st;
+	storeread  *sr;
+	reject_file *rejects;
+	sha256_ctx *sum;
+	char		input_sha256[SHA256_HEX_LEN + 1];
+	uint64_t	bytes;
+	run			run;
+	long long	read[MAX_ENTITIES];
+	long long	rejected[MAX_ENTITIES];
+	long long	errors;
+	int			exit_code;		/* set by whatever stopped the run */
+	char	   *version;
+	char	   *updated_at;
+	stage_counts meta;
+	long		started_ms;
+	long		progress_ms;
+	sbuf		why;
+	sbuf		tmp;
+} backfill;
+
+static volatile sig_atomic_t interrupted;
+static PGcancel *volatile cancel_handle;
+
+static void
+help(const char *progname)
+{
+	printf("%s loads a whole live-store.json into PostgreSQL: every entity, in one\n"
+		   "transaction, logged in ingestion_runs.\n\n", progname);
+	printf("Usage:\n"
+		   "  %s [OPTION]... [FILE|-]\n\n", progname);
+	printf("FILE defaults to $AUS_DASH_STORE_PATH, else ./data/live-store.json; \"-\" reads\n"
+		   "standard input.\n");
+	printf("\nOptions:\n"
+		   "  -n, --dry-run             read, check, stage and merge, report, then roll back\n"
+		   "      --ignore-unknown      skip unknown top-level keys and record fields (with a\n"
+		   "                            warning) instead of failing\n"
+		   "      --json                print a JSON summary on stdout\n"
+		   "      --lock-wait=DURATION  wait this long for a running backfill (default: 0,\n"
+		   "                            fail at once)\n"
+		   "      --max-errors=N        reject up to N bad records, load the rest and exit\n"
+		   "                            with status 2 (default: 0)\n"
+		   "      --rejects=FILE        write each rejected record to FILE (NDJSON)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "  -v, --verbose             print a summary, then more (repeat)\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: 0 loaded; 1 failed, nothing loaded; 2 loaded with rejected records;\n"
+		   "64 usage; 65 bad input, nothing loaded; 66 input not found; 69 database\n"
+		   "unavailable; 74 read error; 75 another backfill holds the lock.\n");
+}
+
+static void
+on_signal(int signo)
+{
+	PGcancel   *c = cancel_handle;
+	char		err[64];
+
+	interrupted = signo;
+	if (c)
+		PQcancel(c, err, sizeof(err));
+}
+
+static int
+slot_of(const entity_desc *d)
+{
+	for (int i = 0; i < entity_count; i++)
+		if (entity_all[i] == d)
+			return i;
+	return 0;
+}
+
+/* --- rejects ------------------------------------------------------------- */
+
+/*
+ * A bad record: within --max-errors it is left out (and written to the
+ * rejects file); past it, the run fails with the record's place.
+ */
+static bool
+reject(backfill *bf, const entity_desc *d, const entity_record *rec,
+	   const char *field, const char *reason)
+{
+	reject_info ri;
+	sbuf		where;
+	sbuf		path;
+	sbuf		json;
+	bool		ok = true;
+
+	sbuf_init(&where);
+	sbuf_init(&path);
+	storeread_where(bf->sr, &where, rec, field);
+	sbuf_appendf(&path, "%s[%lld]%s%s", rec->entity, rec->index, field ? "." : "",
+				 field ? field : "");
+	bf->errors++;
+	if (bf->errors > bf->max_errors)
+	{
+		log_error("%s: %s", where.data, reason);
+		if (bf->max_errors > 0)
+			log_detail("More than %d records were bad (--max-errors).", bf->max_errors);
+		bf->exit_code = AUSDASH_EXIT_DATAERR;
+		ok = false;
+	}
+	else
+	{
+		log_warning("%s: %s (record rejected)", where.data, reason);
+		bf->rejected[slot_of(d)]++;
+		if (bf->rejects)
+		{
+			sbuf_init(&json);
+			entity_record_to_json(rec, &json);
+			ri.entity = rec->entity;
+			ri.index = rec->index;
+			ri.line = (long long) rec->line;
+			ri.offset = (long long) rec->offset;
+			ri.path = path.data;
+			ri.reason = reason;
+			ri.record = json.data;
+			ri.key = NULL;
+			if (!reject_write(bf->rejects, &ri))
+			{
+				bf->exit_code = AUSDASH_EXIT_IOERR;
+				ok = false;
+			}
+			sbuf_release(&json);
+		}
+	}
+	sbuf_release(&where);
+	sbuf_release(&path);
+	return ok;
+}
+
+/* A staged row the server found to duplicate another under another key. */
+static bool
+reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
+				long long offset, const char *key, const char *other)
+{
+	backfill   *bf = arg;
+	sbuf		msg;
+	sbuf		path;
+	reject_info ri;
+	bool		ok = true;
+
+	sbuf_init(&msg);
+	sbuf_init(&path);
+	sbuf_appendf(&path, "%s[%lld]", d->name, ord);
+	sbuf_appendf(&msg, "same source and checksum as the stored snapshot \"%s\"", other);
+	bf->errors++;
+	if (bf->errors > bf->max_errors)
+	{
+		log_error("\"%s\", line %lld, byte %lld: %s: %s", bf->input, line, offset,
+				  path.data, msg.data);
+		log_hint("A payload is stored once per source; the store holds it twice under "
+				 "different snapshotIds.");
+		bf->exit_code = AUSDASH_EXIT_DATAERR;
+		ok = false;
+	}
+	else
+	{
+		log_warning("\"%s\", line %lld, byte %lld: %s: %s (record rejected)", bf->input,
+					line, offset, path.data, msg.data);
+		bf->rejected[slot_of(d)]++;
+		bf->read[slot_of(d)]--;	/* counted as rejected instead */
+		if (bf->rejects)
+		{
+			ri.entity = d->name;
+			ri.index = ord;
+			ri.line = line;
+			ri.offset = offset;
+			ri.path = path.data;
+			ri.reason = msg.data;
+			ri.record = NULL;
+			ri.key = key;
+			if (!reject_write(bf->rejects, &ri))
+			{
+				bf->exit_code = AUSDASH_EXIT_IOERR;
+				ok = false;
+			}
+		}
+	}
+	sbuf_release(&msg);
+	sbuf_release(&path);
+	return ok;
+}
+
+/* --- reader callbacks ---------------------------------------------------- */
+
+static bool
+on_meta(void *arg, const entity_field *f)
+{
+	backfill   *bf = arg;
+
+	if (strcmp(f->name, "version") == 0)
+	{
+		free(bf->version);
+		bf->version = mem_strndup(f->val, f->len);
+	}
+	else
+	{
+		free(bf->updated_at);
+		bf->updated_at = mem_strndup(f->val, f->len);
+	}
+	return true;
+}
+
+static bool
+on_array_begin(void *arg, const entity_desc *d)
+{
+	backfill   *bf = arg;
+
+	if (!stage_copy_begin(bf->st, d))
+	{
+		bf->exit_code = AUSDASH_EXIT_FAILURE;
+		return false;
+	}
+	return true;
+}
+
+static bool
+on_record(void *arg, const entity_desc *d, const entity_record *rec)
+{
+	backfill   *bf = arg;
+	const char *field = NULL;
+
+	sbuf_reset(&bf->why);
+	if (!entity_check_record(d, rec, bf->ignore_unknown, &bf->why, &field))
+		return reject(bf, d, rec, field, bf->why.data);
+	bf->read[slot_of(d)]++;
+	if (!stage_add(bf->st, rec))
+	{
+		bf->exit_code = AUSDASH_EXIT_FAILURE;
+		return false;
+	}
+	return true;
+}
+
+static bool
+on_array_end(void *arg, const entity_desc *d, long long n)
+{
+	backfill   *bf = arg;
+
+	if (!stage_copy_end(bf->st))
+	{
+		bf->exit_code = AUSDASH_EXIT_FAILURE;
+		return false;
+	}
+	log_debug("%s: %lld records read", d->name, n);
+	return true;
+}
+
+static const storeread_handler handler = {
+	on_meta, on_array_begin, on_record, on_array_end
+};
+
+/* --- input --------------------------------------------------------------- */
+
+static void
+open_input(backfill *bf)
+{
+	struct stat st;
+
+	if (strcmp(bf->input, "-") == 0)
+		bf->fd = STDIN_FILENO;
+	else if ((bf->fd = open(bf->input, O_RDONLY | O_CLOEXEC)) < 0)
+	{
+		log_error("could not open store \"%s\": %m", bf->input);
+		if (errno == ENOENT)
+			log_hint("Give the store's path as an argument or in AUS_DASH_STORE_PATH.");
+		exit(errno == ENOENT || errno == ENOTDIR ? AUSDASH_EXIT_NOINPUT :
+			 AUSDASH_EXIT_IOERR);
+	}
+	bf->size = -1;
+	if (fstat(bf->fd, &st) == 0)
+	{
+		if (S_ISDIR(st.st_mode))
+			log_fatal(AUSDASH_EXIT_NOINPUT, "could not read store \"%s\": Is a directory",
+					  bf->input);
+		if (S_ISREG(st.st_mode))
+			bf->size = st.st_size;
+	}
+}
+
+static void
+show_progress(backfill *bf, bool force)
+{
+	long		now = timeutil_now_ms();
+	double		secs;
+	double		rate;
+
+	if (!force && now - bf->progress_ms < 1000)
+		return;
+	if (!log_stderr_is_tty() && log_get_level() > LOG_LEVEL_INFO)
+		return;
+	bf->progress_ms = now;
+	secs = (now - bf->started_ms) / 1000.0;
+	rate = secs > 0 ? bf->bytes / secs : 0;
+	if (bf->size > 0)
+		log_progress("read %.1f of %.1f MB (%.0f%%), %.1f MB/s, ETA %.0f s",
+					 bf->bytes / 1e6, bf->size / 1e6, 100.0 * bf->bytes / bf->size,
+					 rate / 1e6, rate > 0 ? (bf->size - (double) bf->bytes) / rate : 0);
+	else
+		log_progress("read %.1f MB, %.1f MB/s", bf->bytes / 1e6, rate / 1e6);
+}
+
+/* Streams the input through the reader into the staging tables. */
+static bool
+read_input(backfill *bf)
+{
+	unsigned char *buf = mem_malloc(READ_CHUNK);
+	bool		ok = true;
+
+	for (;;)
+	{
+		ssize_t		n = read(bf->fd, buf, READ_CHUNK);
+
+		if (interrupted)
+		{
+			log_error("interrupted by signal %d", (int) interrupted);
+			bf->exit_code = AUSDASH_EXIT_FAILURE;
+			ok = false;
+			break;
+		}
+		if (n < 0)
+		{
+			if (errno == EINTR)
+				continue;
+			log_error("could not read store \"%s\": %m", bf->input);
+			bf->exit_code = AUSDASH_EXIT_IOERR;
+			ok = false;
+			break;
+		}
+		if (n == 0)
+		{
+			ok = storeread_finish(bf->sr);
+			break;
+		}
+		if (sha256_update(bf->sum, buf, n) != 0)
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
+		bf->bytes += n;
+		if (!storeread_feed(bf->sr, buf, n))
+		{
+			ok = false;
+			break;
+		}
+		show_progress(bf, false);
+	}
+	free(buf);
+	if (!ok && *storeread_error(bf->sr))
+	{
+		log_error("%s", storeread_error(bf->sr));
+		bf->exit_code = AUSDASH_EXIT_DATAERR;
+	}
+	if (!ok && bf->exit_code == AUSDASH_EXIT_OK)
+		bf->exit_code = AUSDASH_EXIT_DATAERR;
+	if (sha256_final(bf->sum, bf->input_sha256) != 0)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
+	return ok;
+}
+
+/* --- summary ------------------------------------------------------------- */
+
+static void
+gen_print(void *ctx, const char *s, size_t len)
+{
+	sbuf_append(ctx, s, len);
+}
+
+static void
+gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
+}
+
+static void
+gen_kint(yajl_gen g, const char *k, long long v)
+{
+	gen_key(g, k);
+	yajl_gen_integer(g, v);
+}
+
+static void
+gen_kstr(yajl_gen g, const char *k, const char *v)
+{
+	gen_key(g, k);
+	if (v)
+		yajl_gen_string(g, (const unsigned char *) v, strlen(v));
+	else
+		yajl_gen_null(g);
+}
+
+static void
+totals(const backfill *bf, run_counts *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < entity_count; i++)
+	{
+		const stage_counts *c = stage_get_counts(bf->st, entity_all[i]);
+
+		t->read += bf->read[i] + bf->rejected[i];
+		t->inserted += c->inserted;
+		t->updated += c->updated;
+		t->unchanged += c->unchanged;
+		t->rejected += bf->rejected[i];
+	}
+}
+
+static void
+gen_counts(yajl_gen g, long long read, const stage_counts *c, long long rejected)
+{
+	gen_kint(g, "read", read);
+	gen_kint(g, "inserted", c->inserted);
+	gen_kint(g, "updated", c->updated);
+	gen_kint(g, "unchanged", c->unchanged);
+	gen_kint(g, "duplicates", c->duplicates);
+	gen_kint(g, "rejected", rejected);
+}
+
+/* The summary as JSON (also the run's details); pretty for --json. */
+static void
+summary_json(const backfill *bf, const char *status, bool pretty, sbuf *out)
+{
+	yajl_gen	g = yajl_gen_alloc(NULL);
+	run_counts	t;
+
+	if (g == NULL)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
+	yajl_gen_config(g, yajl_gen_print_callback, gen_print, out);
+	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(g, yajl_gen_validate_utf8, 0);
+	totals(bf, &t);
+	yajl_gen_map_open(g);
+	gen_kstr(g, "status", status);
+	gen_kstr(g, "run_id", bf->run.begun ? bf->run.run_id : NULL);
+	gen_key(g, "dry_run");
+	yajl_gen_bool(g, bf->dry_run);
+	gen_kstr(g, "input", bf->input);
+	gen_kint(g, "input_bytes", (long long) bf->bytes);
+	gen_kstr(g, "input_sha256", bf->input_sha256);
+	gen_kint(g, "duration_ms", timeutil_now_ms() - bf->started_ms);
+	gen_key(g, "store");
+	yajl_gen_map_open(g);
+	gen_kint(g, "version", 1);
+	gen_kstr(g, "updated_at", bf->updated_at);
+	gen_counts(g, 1, &bf->meta, 0);
+	yajl_gen_map_close(g);
+	gen_key(g, "entities");
+	yajl_gen_map_open(g);
+	for (int i = 0; i < entity_count; i++)
+	{
+		gen_key(g, entity_all[i]->name);
+		yajl_gen_map_open(g);
+		gen_kstr(g, "table", entity_all[i]->table);
+		gen_counts(g, bf->read[i] + bf->rejected[i], stage_get_counts(bf->st, entity_all[i]),
+				   bf->rejected[i]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	gen_key(g, "totals");
+	yajl_gen_map_open(g);
+	gen_kint(g, "read", t.read);
+	gen_kint(g, "inserted", t.inserted);
+	gen_kint(g, "updated", t.updated);
+	gen_kint(g, "unchanged", t.unchanged);
+	gen_kint(g, "rejected", t.rejected);
+	yajl_gen_map_close(g);
+	gen_kint(g, "ignored_keys", storeread_ignored_keys(bf->sr));
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+summary_text(const backfill *bf, const char *status)
+{
+	run_counts	t;
+
+	totals(bf, &t);
+	log_info("%s%s: %lld records read, %lld inserted, %lld updated, %lld unchanged, "
+			 "%lld rejected", status, bf->dry_run ? " (dry run, rolled back)" : "",
+			 t.read, t.inserted, t.updated, t.unchanged, t.rejected);
+	log_info("%-22s %10s %10s %10s %10s %10s %10s", "entity", "read", "inserted",
+			 "updated", "unchanged", "duplicates", "rejected");
+	for (int i = 0; i < entity_count; i++)
+	{
+		const stage_counts *c = stage_get_counts(bf->st, entity_all[i]);
+
+		log_info("%-22s %10lld %10lld %10lld %10lld %10lld %10lld", entity_all[i]->name,
+				 bf->read[i] + bf->rejected[i], c->inserted, c->updated, c->unchanged,
+				 c->duplicates, bf->rejected[i]);
+	}
+	log_info("%-22s %10d %10lld %10lld %10lld %10d %10d", "(version, updatedAt)", 1,
+			 bf->meta.inserted, bf->meta.updated, bf->meta.unchanged, 0, 0);
+}
+
+/* --- the run ------------------------------------------------------------- */
+
+static bool
+merge_all(backfill *bf)
+{
+	for (int i = 0; i < entity_count; i++)
+	{
+		if (interrupted)
+		{
+			log_error("interrupted by signal %d", (int) interrupted);
+			return false;
+		}
+		if (!stage_merge(bf->st, entity_all[i], reject_conflict, bf))
+			return false;
+	}
+	return stage_merge_meta(bf->st, bf->version, bf->updated_at, &bf->meta);
+}
+
+/* Ends a failed run: roll back, record it as failed, return the exit code. */
+static int
+fail_run(backfill *bf)
+{
+	run_counts	t;
+	char		summary[1024];
+	int			code = bf->exit_code != AUSDASH_EXIT_OK ? bf->exit_code : AUSDASH_EXIT_FAILURE;
+
+	snprintf(summary, sizeof(summary), "%s", log_last_error());
+	stage_copy_abort(bf->st, "ausdash-backfill: run failed");
+	if (!db_connection_lost(bf->conn))
+		PQclear(PQexec(bf->conn, "ROLLBACK"));
+	totals(bf, &t);
+	t.inserted = t.updated = t.unchanged = 0;
+	if (bf->run.begun && run_fail(bf->conn, &bf->run, summary, &t))
+		log_detail("Nothing was loaded; run %s is recorded as failed.", bf->run.run_id);
+	else if (!bf->run.begun)
+		log_detail("Nothing was loaded.");
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"dbname", required_argument, NULL, 'd'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"lock-timeout", required_argument, NULL, DB_OPT_LOCK_TIMEOUT},
+		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+		{"quiet", no_argument, NULL, 'q'},
+		{"rejects", required_argument, NULL, OPT_REJECTS},
+		{"statement-timeout", required_argument, NULL, DB_OPT_STATEMENT_TIMEOUT},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0}
+	};
+	backfill	bf;
+	db_options	dbo;
+	const char *status;
+	run_counts	t;
+	sbuf		details;
+	int			c;
+	int			code;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	memset(&bf, 0, sizeof(bf));
+	sbuf_init(&bf.why);
+	sbuf_init(&bf.tmp);
+	bf.started_ms = timeutil_now_ms();
+
+	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg))
+			continue;
+		switch (c)
+		{
+			case 'n':
+				bf.dry_run = true;
+				break;
+			case OPT_IGNORE_UNKNOWN:
+				bf.ignore_unknown = true;
+				break;
+			case OPT_JSON:
+				bf.json = true;
+				break;
+			case OPT_LOCK_WAIT:
+				if (!opt_parse_duration_ms(optarg, "--lock-wait", 0, 86400000L,
+										   &bf.lock_wait_ms))
+					opt_bad_option();
+				break;
+			case OPT_MAX_ERRORS:
+				if (!opt_parse_int(optarg, "--max-errors", 0, INT_MAX, &bf.max_errors))
+					opt_bad_option();
+				break;
+			case OPT_REJECTS:
+				bf.rejects_path = optarg;
+				break;
+			case 'q':
+				log_less_verbose();
+				break;
+			case 'v':
+				log_more_verbose();
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	if (optind < argc)
+		bf.input = argv[optind++];
+	else if (getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH"))
+		bf.input = getenv("AUS_DASH_STORE_PATH");
+	else
+		bf.input = "data/live-store.json";
+	opt_no_extra_args(argc, argv, optind);
+	if (bf.rejects_path && bf.max_errors == 0)
+		log_usage_fatal("option --rejects needs --max-errors");
+
+	open_input(&bf);
+	if (bf.rejects_path && (bf.rejects = reject_open(bf.rejects_path)) == NULL)
+		exit(AUSDASH_EXIT_IOERR);
+
+	bf.conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
+	switch (lock_acquire(bf.conn, BACKFILL_LOCK, bf.lock_wait_ms))
+	{
+		case LOCK_ACQUIRED:
+			break;
+		case LOCK_BUSY:
+			log_error("another backfill is running (advisory lock \"%s\" is held)",
+					  BACKFILL_LOCK);
+			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
+			db_disconnect(&bf.conn);
+			exit(AUSDASH_EXIT_LOCKED);
+		case LOCK_ERROR:
+			db_disconnect(&bf.conn);
+			exit(AUSDASH_EXIT_FAILURE);
+	}
+
+	cancel_handle = PQgetCancel(bf.conn);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	bf.run.job = BACKFILL_JOB;
+	bf.run.lock_name = BACKFILL_LOCK;
+	bf.run.run_mode = "backfill";
+	bf.run.input_name = bf.input;
+	if (!bf.dry_run && !run_begin(bf.conn, &bf.run))
+	{
+		db_disconnect(&bf.conn);
+		exit(AUSDASH_EXIT_FAILURE);
+	}
+
+	bf.st = stage_new(bf.conn);
+	bf.sr = storeread_new(bf.input, &handler, &bf, bf.ignore_unknown);
+	bf.sum = sha256_create();
+	if (bf.sum == NULL)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "could not start SHA-256");
+
+	/*
+	 * Batch settings for the transaction: staging tables live in local
+	 * buffers (temp_buffers must be set before the first one is touched),
+	 * and the dedupe and merge sort and hash far more than the defaults
+	 * allow in memory.
+	 */
+	if (!db_command(bf.conn, "BEGIN", 0, NULL) ||
+		!db_command(bf.conn, "SET LOCAL temp_buffers = '256MB'", 0, NULL) ||
+		!db_command(bf.conn, "SET LOCAL work_mem = '64MB'", 0, NULL) ||
+		!read_input(&bf) ||
+		!merge_all(&bf))
+		code = fail_run(&bf);
+	else
+	{
+		totals(&bf, &t);
+		status = t.rejected > 0 ? "partial" : "ok";
+		sbuf_init(&details);
+		summary_json(&bf, status, false, &details);
+		if (bf.dry_run)
+		{
+			code = db_command(bf.conn, "ROLLBACK", 0, NULL) ? AUSDASH_EXIT_OK :
+				AUSDASH_EXIT_FAILURE;
+			status = "dry_run";
+		}
+		else if (!run_finish(bf.conn, &bf.run, status, &t, bf.input_sha256,
+							 (long long) bf.bytes, details.data, NULL) ||
+				 !db_command(bf.conn, "COMMIT", 0, NULL))
+			code = fail_run(&bf);
+		else
+			code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
+		sbuf_release(&details);
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
+		{
+			if (log_stderr_is_tty() || log_get_level() <= LOG_LEVEL_INFO)
+				show_progress(&bf, true);
+			summary_text(&bf, status);
+			if (bf.json)
+			{
+				sbuf		out;
+
+				sbuf_init(&out);
+				summary_json(&bf, status, true, &out);
+				fwrite(out.data, 1, out.len, stdout);
+				sbuf_release(&out);
+			}
+		}
+	}
+
+	if (bf.rejects && !reject_close(&bf.rejects) && code == AUSDASH_EXIT_OK)
+		code = AUSDASH_EXIT_IOERR;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (cancel_handle)
+	{
+		PGcancel   *ch = cancel_handle;
+
+		cancel_handle = NULL;
+		PQfreeCancel(ch);
+	}
+	if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
+		lock_release(bf.conn, BACKFILL_LOCK);
+	db_disconnect(&bf.conn);
+	storeread_free(&bf.sr);
+	stage_free(&bf.st);
+	sha256_free(&bf.sum);
+	if (bf.fd > STDIN_FILENO)
+		close(bf.fd);
+	free(bf.version);
+	free(bf.updated_at);
+	sbuf_release(&bf.why);
+	sbuf_release(&bf.tmp);
+	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
+		code = AUSDASH_EXIT_IOERR;
+	return code;
+}

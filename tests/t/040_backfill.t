@@ -1,0 +1,415 @@
+# tests/t/040_backfill.t - ausdash-backfill against a throwaway cluster:
+# real stores (when ../shared is there), the project's own fixtures for
+# every rule, rejects, dry runs, SIGKILL and a concurrent run.
+use strict;
+use warnings;
+use Ausdash::Test;
+use Ausdash::Test::Cluster;
+use IPC::Run ();
+use JSON::PP ();
+use Test::More;
+use Time::HiRes qw(time sleep);
+
+my $tool = 'ausdash-backfill';
+my $json = JSON::PP->new->allow_bignum;
+
+program_help_ok($tool);
+program_version_ok($tool);
+program_options_handling_ok($tool);
+
+# --- usage and input errors, no server needed -----------------------------
+mkdir("$TMP/empty-dir") or die "mkdir: $!";
+for my $case (
+	[ [ '--rejects=x', 'a.json' ], 64, qr/option --rejects needs --max-errors/ ],
+	[ [ '--max-errors=many', 'a.json' ], 64, qr/invalid value "many" for option --max-errors/ ],
+	[ [ '--max-errors=-1', 'a.json' ], 64, qr/--max-errors must be in range/ ],
+	[ [ '--lock-wait=soon', 'a.json' ], 64, qr/invalid value "soon" for option --lock-wait/ ],
+	[ [ 'a.json', 'b.json' ], 64, qr/too many command-line arguments \(first is "b.json"\)/ ],
+	[ ["$TMP/no-such.json"], 66, qr/could not open store ".*no-such.json": No such file/ ],
+	[ ["$TMP/empty-dir"], 66, qr/could not read store ".*empty-dir": Is a directory/ ],
+  )
+{
+	my ($args, $code, $re) = @$case;
+	command_checks_all([ $tool, @$args ], $code, [], [$re], "backfill @$args");
+}
+{
+	local $ENV{AUS_DASH_STORE_PATH} = "$TMP/from-env.json";
+	command_checks_all([$tool], 66, [], [qr/could not open store ".*from-env.json"/],
+		'AUS_DASH_STORE_PATH names the default input');
+}
+{
+	delete local $ENV{AUS_DASH_STORE_PATH};
+	my $cwd = "$TMP/cwd";
+	mkdir($cwd) or die "mkdir: $!";
+	my ($code, $out, $err) = run_command([ 'sh', '-c', "cd '$cwd' && $tool" ]);
+	is($code, 66, 'no argument, no env: ./data/live-store.json');
+	like($err, qr/could not open store "data\/live-store.json"/, '... named in the error');
+}
+
+# --- store builders ---------------------------------------------------------
+
+sub obs_json
+{
+	my (%f) = @_;
+	my %d = (seriesId => 'hvi.value.index', regionCode => 'AU', date => '2025-11-30',
+		value => '168.9', unit => 'index', sourceName => 'ABS',
+		sourceUrl => 'https://www.abs.gov.au/', publishedAt => '2025-12-01T00:00:00Z',
+		ingestedAt => '2026-02-27T02:05:00Z', vintage => '2026-02-27',
+		isModeled => 'false', confidence => 'official', %f);
+	my @keys = grep { defined $d{$_} } sort keys %d;
+	return '{' . join(',', map {
+		my $v = $d{$_};
+		my $raw = ($_ eq 'value' || $_ eq 'isModeled' || $v =~ /^RAW:/);
+		$v =~ s/^RAW://;
+		"\"$_\":" . ($raw ? $v : JSON::PP->new->encode([$v]) =~ s/^\[|\]$//gr)
+	} @keys) . '}';
+}
+
+# A store with the given arrays (raw JSON text of their elements).
+sub store_json
+{
+	my (%a) = @_;
+	my $head = $a{head} // '"version":1,"updatedAt":"2026-03-12T02:42:00.054Z"';
+	my @parts = ($head);
+	for my $k (qw(observations rawSnapshots sources sourceCursors ingestionRuns
+		priceIntakeBatches unresolvedPriceItems))
+	{
+		next if exists $a{"no_$k"};
+		push @parts, "\"$k\":[" . join(',', @{ $a{$k} // [] }) . ']';
+	}
+	push @parts, $a{tail} if $a{tail};
+	return '{' . join(',', @parts) . '}';
+}
+
+my $node = Ausdash::Test::Cluster->new('backfill')->start;
+command_ok([ 'ausdash-migrate', '-q', 'up' ], 'schema migrated');
+
+# Every target table's rows with their physical identity: a row that was
+# rewritten, even with the same values, shows a new xmin and ctid.
+my @tables = qw(sources raw_snapshots observations source_cursors price_intake_batches
+  unresolved_price_items store_meta);
+sub table_state
+{
+	my $sql = join(' UNION ALL ', map {
+		"SELECT '$_', pg_catalog.count(*), pg_catalog.md5(COALESCE(pg_catalog.string_agg("
+		  . "t.xmin::text || t.ctid::text || t::text, '|' ORDER BY t::text), '')) FROM public.$_ t"
+	} @tables);
+	# the store's runs, not ausdash's own ledger rows
+	$sql .= " UNION ALL SELECT 'runs', pg_catalog.count(*), pg_catalog.md5(COALESCE("
+	  . "pg_catalog.string_agg(t.xmin::text || t.ctid::text || t::text, '|' ORDER BY t::text), ''))"
+	  . " FROM public.ingestion_runs t WHERE t.tool_version IS NULL";
+	return $node->psql($sql);
+}
+
+sub last_run
+{
+	return $node->psql("SELECT status, rows_read, rows_inserted, rows_updated, rows_unchanged, "
+		  . "rows_rejected, COALESCE(error_summary, '') FROM public.ingestion_runs "
+		  . "WHERE job = 'ausdash-backfill' ORDER BY started_at DESC LIMIT 1");
+}
+
+sub backfill_json
+{
+	my ($args, $name) = @_;
+	my ($code, $out, $err) = run_command([ $tool, '--json', @$args ]);
+	is($code, 0, "$name: exit 0") or diag($err);
+	return $code == 0 ? JSON::PP->new->decode($out) : {};
+}
+
+# The store's entity counts (last occurrence of each key).
+sub store_counts
+{
+	my ($file) = @_;
+	my $s = $json->decode(slurp_file($file));
+	my %key = (observations => [qw(seriesId regionCode date vintage)],
+		rawSnapshots => ['snapshotId'], sources => ['sourceId'], sourceCursors => ['sourceId'],
+		ingestionRuns => ['runId'], priceIntakeBatches => ['batchId'],
+		unresolvedPriceItems => ['unresolvedItemId']);
+	my %n;
+	for my $e (keys %key)
+	{
+		my %seen = map { join('|', @{$_}{ @{ $key{$e} } }) => 1 } @{ $s->{$e} // [] };
+		$n{$e} = [ scalar keys %seen, [ sort keys %seen ] ];
+	}
+	return \%n;
+}
+
+my %table_of = (observations => 'observations', rawSnapshots => 'raw_snapshots',
+	sources => 'sources', sourceCursors => 'source_cursors', ingestionRuns => 'ingestion_runs',
+	priceIntakeBatches => 'price_intake_batches', unresolvedPriceItems => 'unresolved_price_items');
+
+sub store_vs_db
+{
+	my ($file) = @_;
+	my ($code, $out, $err) = run_command([ 'psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1',
+		'-v', "path=$file", '-f', "$ROOT/tests/sql/store_vs_db.sql" ]);
+	die "store_vs_db failed: $err" if $code;
+	return { map { my ($e, $n, $bad) = split /\|/; ($e => [ $n, $bad ]) } split /\n/, $out };
+}
+
+sub reset_db
+{
+	$node->psql('TRUNCATE public.observations, public.raw_snapshots, public.source_cursors, '
+		  . 'public.ingestion_runs, public.price_intake_batches, public.unresolved_price_items, '
+		  . 'public.store_meta');
+}
+
+# --- the real stores ----------------------------------------------------------
+SKIP:
+{
+	my $shared = shared_dir('data/aus-dash');
+	skip 'real stores: ../shared/data/aus-dash is absent (the project fixtures below '
+	  . 'cover every rule)', 1 unless $shared;
+	for my $rel ('data/live-store.json', 'history/cd2e0e5/data/live-store.json',
+		'history/cd2e0e5/apps/api/data/live-store.json',
+		'history/c40efbd/apps/ingest/data/live-store.json',
+		'history/f8ac5e8/apps/ingest/data/live-store.json')
+	{
+		my $file = "$shared/$rel";
+		reset_db();
+		my $first = backfill_json([$file], "$rel first run");
+		my $want = store_counts($file);
+		for my $e (sort keys %$want)
+		{
+			my ($n, $keys) = @{ $want->{$e} };
+			# the catalog migration seeds 16 sources: count the store's among them
+			my $where = $e eq 'ingestionRuns' ? ' WHERE tool_version IS NULL'
+			  : $e eq 'sources' ? " WHERE source_id = ANY ('{" . join(',', @$keys) . "}')" : '';
+			my $rows = $node->psql("SELECT pg_catalog.count(*) FROM public.$table_of{$e}$where");
+			is($rows, $n, "$rel: $e rows = store records ($n)");
+		}
+		my $cmp = store_vs_db($file);
+		is_deeply([ map { "$_=$cmp->{$_}[1]" } sort keys %$cmp ],
+			[ map { "$_=0" } sort keys %$cmp ],
+			"$rel: every value, optional field, id and instant equals the file's");
+		my $before = table_state();
+		my $second = backfill_json([$file], "$rel second run");
+		is($second->{totals}{inserted} . '/' . $second->{totals}{updated}, '0/0',
+			"$rel: second run inserts and updates nothing");
+		is(table_state(), $before, "$rel: second run leaves every table as it was (xmin, ctid, values)");
+		is(last_run(), "ok|$second->{totals}{read}|0|0|$second->{totals}{read}|0|",
+			"$rel: run recorded ok with its counts");
+	}
+
+	# the corrupt store: truncated and NUL-padded
+	my $before = table_state();
+	command_checks_all([ $tool, "$shared/apps/ingest/data/live-store.json" ], 65, [],
+		[ qr/error: ".*live-store.json", line 12562, byte 480528: NUL byte in the input/,
+		  qr/detail: Nothing was loaded; run ausdash-backfill-\d+ is recorded as failed/ ],
+		'corrupt store: exit 65, names line and byte');
+	is(table_state(), $before, 'corrupt store: nothing committed');
+	like(last_run(), qr/^failed\|.*line 12562, byte 480528: NUL byte/m,
+		'corrupt store: failed run recorded with its error');
+}
+
+# --- exact values, optional fields, the legacy shape ------------------------
+reset_db();
+my $exact = "$TMP/exact.json";
+write_file($exact, store_json(
+	observations => [
+		obs_json(value => '117.44888178913737'),
+		obs_json(date => '2025-12-31', value => '1234567890123456789012345678'),
+		obs_json(date => '2026-01-31', value => '-4.96e-3', market => 'NEM',
+			countryCode => 'AU', intervalStartUtc => '2026-02-27T12:00:00+10:00'),
+	],
+	no_rawSnapshots => 1));
+command_ok([ $tool, $exact ], 'legacy shape without rawSnapshots loads');
+is($node->psql("SELECT string_agg(value::text, ' ' ORDER BY date) FROM public.observations"),
+	'117.44888178913737 1234567890123456789012345678 -0.00496',
+	'numbers arrive exact (no double round trip)');
+is($node->psql("SELECT interval_start_utc = '2026-02-27T02:00:00Z', market, country_code, "
+	  . "metric_family IS NULL FROM public.observations WHERE date = '2026-01-31'"),
+	't|NEM|AU|t', 'optional fields kept; absent ones NULL; timestamps as instants');
+is($node->psql("SELECT store_version, updated_at = '2026-03-12T02:42:00.054Z' FROM public.store_meta"),
+	'1|t', "the store's version and updatedAt land in store_meta");
+
+# --- in-file duplicates: the last occurrence wins ------------------------------
+reset_db();
+my $dups = "$TMP/dups.json";
+write_file($dups, store_json(observations => [
+	obs_json(value => '1'), obs_json(date => '2026-01-01', value => '5'),
+	obs_json(value => '2'), obs_json(value => '3', unit => 'pct') ]));
+my $r = backfill_json([$dups], 'duplicates');
+is_deeply([ @{ $r->{entities}{observations} }{qw(read inserted duplicates)} ], [ 4, 2, 2 ],
+	'duplicates: 4 read, 2 inserted, 2 superseded');
+is($node->psql("SELECT value || ' ' || unit FROM public.observations WHERE date = '2025-11-30'"),
+	'3 pct', 'duplicates: the last occurrence wins, whole record');
+
+# --- a changed store: updated vs unchanged, unchanged rows not rewritten -----
+my $changed = "$TMP/changed.json";
+write_file($changed, store_json(observations => [
+	obs_json(value => '3', unit => 'pct'), obs_json(date => '2026-01-01', value => '6'),
+	obs_json(date => '2026-02-01', value => '7') ]));
+my $xmin = $node->psql("SELECT xmin FROM public.observations WHERE date = '2025-11-30'");
+$r = backfill_json([$changed], 'changed store');
+is_deeply([ @{ $r->{entities}{observations} }{qw(read inserted updated unchanged)} ],
+	[ 3, 1, 1, 1 ], 'changed store: 1 inserted, 1 updated, 1 unchanged');
+is($node->psql("SELECT xmin FROM public.observations WHERE date = '2025-11-30'"), $xmin,
+	'changed store: the unchanged row was not rewritten');
+
+# --- every validation error: exit 65, the place, nothing committed, run failed
+my $good = obs_json();
+my @bad = (
+	[ 'version 2', store_json(head => '"version":2,"updatedAt":"2026-01-01T00:00:00Z"'),
+	  qr/line 1, byte 12: version: unsupported store version 2/ ],
+	[ 'missing updatedAt', store_json(head => '"version":1'),
+	  qr/: missing top-level key "updatedAt"/ ],
+	[ 'missing required field',
+	  store_json(observations => [ $good, obs_json(unit => undef) ]),
+	  qr/line 1, byte \d+: observations\[1\]: missing required field "unit"/ ],
+	[ 'wrong type', store_json(observations => [ $good, obs_json(value => '"12"') ]),
+	  qr/observations\[1\]\.value: expected a number, found a string/ ],
+	[ 'bad timestamp', store_json(observations => [ obs_json(publishedAt => '2026-02-30T00:00:00Z') ]),
+	  qr/observations\[0\]\.publishedAt: invalid timestamp "2026-02-30T00:00:00Z": day out of range/ ],
+	[ 'bad confidence', store_json(observations => [ obs_json(confidence => 'sure') ]),
+	  qr/observations\[0\]\.confidence: invalid value "sure"/ ],
+	[ 'null required', store_json(observations => [ obs_json(vintage => 'RAW:null') ]),
+	  qr/observations\[0\]\.vintage: required field is null/ ],
+	[ 'NUL escape', store_json(observations => [ obs_json(unit => "RAW:\"a\\u0000b\"") ]),
+	  qr/observations\[0\]\.unit: string contains a NUL character/ ],
+	[ 'raw NUL byte', store_json(observations => [ obs_json(unit => "RAW:\"a\0b\"") ]),
+	  qr/NUL byte in the input/ ],
+	[ 'invalid UTF-8', store_json(observations => [ obs_json(unit => "RAW:\"\xc3\x28\"") ]),
+	  qr/invalid UTF-8 in a string/ ],
+	[ 'truncated', substr(store_json(observations => [ $good, $good ]), 0, 300),
+	  qr/unexpected end of input: the JSON is incomplete \(truncated file\?\)/ ],
+	[ 'empty', '', qr/: the input is empty/ ],
+	[ 'unknown top-level key', store_json(tail => '"scenarios":[]'),
+	  qr/unknown top-level key "scenarios"/ ],
+	[ 'unknown field', store_json(sources => [ '{"sourceId":"x","domain":"energy","name":"X",'
+		  . '"url":"u","expectedCadence":"5m","colour":"red"}' ]),
+	  qr/sources\[0\]\.colour: unknown field "colour"/ ],
+	[ 'checksum mismatch', store_json(rawSnapshots => [ '{"snapshotId":"s1","sourceId":"x",'
+		  . '"checksumSha256":"' . ('0' x 64) . '","capturedAt":"2026-01-01T00:00:00Z",'
+		  . '"contentType":"text/csv","payload":"abc"}' ]),
+	  qr/rawSnapshots\[0\]\.checksumSha256: checksum mismatch: the payload's SHA-256 is ba7816bf/ ],
+	[ 'negative count', store_json(ingestionRuns => [ '{"runId":"r1","job":"j","status":"ok",'
+		  . '"startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:00:00Z",'
+		  . '"rowsInserted":-1,"rowsUpdated":0}' ]),
+	  qr/ingestionRuns\[0\]\.rowsInserted: expected a non-negative 32-bit integer, found -1/ ],
+	[ 'BOM', "\xef\xbb\xbf" . store_json(), qr/byte order mark \(BOM\)/ ],
+);
+my $before = table_state();
+for my $case (@bad)
+{
+	my ($name, $content, $re) = @$case;
+	my $file = "$TMP/bad-$name.json" =~ s/ /-/gr;
+	write_file($file, $content);
+	command_checks_all([ $tool, $file ], 65, [], [ $re, qr/detail: Nothing was loaded/ ],
+		"bad input ($name): exit 65 and where");
+	like(last_run(), qr/^failed\|/, "bad input ($name): failed run recorded");
+}
+is(table_state(), $before, 'no bad input committed anything');
+
+# the same from standard input
+{
+	my ($code, $out, $err) = run_command([ $tool, '-' ], stdin => $bad[2][1]);
+	is($code, 65, 'bad standard input: exit 65');
+	like($err, qr/standard input, line 1, byte \d+: observations\[1\]: missing required field/,
+		'bad standard input: named as standard input');
+}
+
+# --ignore-unknown loads the rest and says what it skipped
+command_checks_all([ $tool, '--ignore-unknown', "$TMP/bad-unknown-top-level-key.json" ], 0, [],
+	[qr/warning: .*ignoring unknown top-level key "scenarios"/], '--ignore-unknown: loads, warns');
+
+# --- --max-errors and --rejects ------------------------------------------------
+reset_db();
+my $mixed = "$TMP/mixed.json";
+write_file($mixed, store_json(observations => [
+	obs_json(date => '2026-01-01'), obs_json(date => '2026-01-02', confidence => 'sure'),
+	obs_json(date => '2026-01-03'), obs_json(date => '2026-01-04', value => 'true') ]));
+my ($code, $out, $err) = run_command([ $tool, '--max-errors=2', "--rejects=$TMP/rejects.ndjson",
+	'--json', $mixed ]);
+is($code, 2, '--max-errors: within budget, exit 2 (partial)');
+like($err, qr/observations\[1\]\.confidence: invalid value "sure".*\(record rejected\)/,
+	'--max-errors: each reject is named');
+my @rej = map { JSON::PP->new->decode($_) } split /\n/, slurp_file("$TMP/rejects.ndjson");
+is(scalar @rej, 2, 'rejects file: one line per rejected record');
+is_deeply([ map { "$_->{path}|$_->{record}{date}" } @rej ],
+	[ 'observations[1].confidence|2026-01-02', 'observations[3].value|2026-01-04' ],
+	'rejects file: path and the record itself');
+like($rej[0]{reason}, qr/invalid value "sure"/, 'rejects file: reason');
+ok($rej[0]{line} >= 1 && $rej[0]{offset} > 0, 'rejects file: line and byte offset');
+is($node->psql('SELECT string_agg(date, \',\' ORDER BY date) FROM public.observations'),
+	'2026-01-01,2026-01-03', '--max-errors: the good rows are committed');
+like(last_run(), qr/^partial\|4\|2\|0\|0\|2\|$/m, 'partial run recorded: 4 read, 2 in, 2 rejected');
+$before = table_state();
+command_checks_all([ $tool, '--max-errors=1', $mixed ], 65, [],
+	[ qr/observations\[3\]\.value: expected a number/, qr/More than 1 records were bad/ ],
+	'past --max-errors: exit 65');
+is(table_state(), $before, 'past --max-errors: nothing committed');
+
+# --- --dry-run ------------------------------------------------------------------
+reset_db();
+$before = table_state();
+my $runs = $node->psql('SELECT count(*) FROM public.ingestion_runs');
+$r = backfill_json([ '--dry-run', $changed ], 'dry run');
+is($r->{status}, 'dry_run', 'dry run: reported as such');
+is($r->{entities}{observations}{inserted}, 3, 'dry run: counts what it would insert');
+is(table_state(), $before, 'dry run: nothing changed');
+is($node->psql('SELECT count(*) FROM public.ingestion_runs'), $runs, 'dry run: no run row');
+
+# -v: the human summary on stderr; silent otherwise
+($code, $out, $err) = run_command([ $tool, '-v', $changed ]);
+like($err, qr/info: ok: \d+ records read, 3 inserted/, '-v: summary on stderr');
+like($err, qr/observations\s+3\s+3\s+0\s+0\s+0\s+0/, '-v: per-entity table');
+($code, $out, $err) = run_command([ $tool, $changed ]);
+is("$code|$out|$err", '0||', 'silent on success');
+
+# --- a big store: one backfill at a time, and SIGKILL -----------------------------
+my $big = "$TMP/big.json";
+run_command([ "$ROOT/tests/bench/gen-store.pl", '--observations=150000' ])
+  ;    # warm the generator
+{
+	my ($c, $o, $e) = run_command([ 'sh', '-c',
+		"'$ROOT/tests/bench/gen-store.pl' --observations=150000 > '$big'" ]);
+	die "gen-store failed: $e" if $c;
+}
+reset_db();
+write_file("$TMP/small.json", store_json(observations => [ obs_json() ]));
+command_ok([ $tool, "$TMP/small.json" ], 'small store loaded');
+$before = table_state();
+
+sub wait_for
+{
+	my ($sql, $what) = @_;
+	for (1 .. 600)
+	{
+		return 1 if $node->psql($sql) eq 't';
+		sleep 0.05;
+	}
+	fail("timed out waiting for $what");
+	return 0;
+}
+
+my ($bout, $berr) = ('', '');
+my $h = IPC::Run::start([ $tool, $big ], '>', \$bout, '2>', \$berr);
+wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_copy)", 'the COPY');
+my $t0 = time;
+command_checks_all([ $tool, "$TMP/small.json" ], 75, [],
+	[ qr/another backfill is running \(advisory lock "backfill" is held\)/, qr/hint: .*--lock-wait/ ],
+	'a second backfill exits with the lock code');
+ok(time - $t0 < 5, 'the second backfill gives up promptly');
+$h->signal('KILL');
+$h->finish;
+is($h->full_result(0) & 127, 9, 'first backfill killed with SIGKILL mid-COPY');
+is(table_state(), $before, 'after SIGKILL: the tables are exactly as before');
+wait_for("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory')",
+	'the dead session to go');
+is($node->psql("SELECT count(*) FROM public.ingestion_runs WHERE status = 'running'"), 1,
+	'after SIGKILL: the run is still visible');
+command_checks_all([ $tool, "$TMP/small.json" ], 0, [],
+	[qr/warning: run "ausdash-backfill-\d+" was left running by a process that is gone; marked it abandoned/],
+	'the next run succeeds and marks the killed one abandoned');
+is($node->psql("SELECT string_agg(status, ',' ORDER BY started_at) FROM public.ingestion_runs "
+	  . "WHERE job = 'ausdash-backfill' AND started_at > pg_catalog.now() - interval '1 hour' "
+	  . "AND status IN ('abandoned', 'running')"), 'abandoned', 'killed run now abandoned');
+
+# the big store loads completely
+reset_db();
+$r = backfill_json([$big], 'big store');
+is($r->{entities}{observations}{inserted}, 150000, 'big store: 150000 observations inserted');
+is($node->psql('SELECT count(*) FROM public.observations'), 150000, 'big store: all there');
+
+done_testing();

@@ -1,0 +1,244 @@
+/*
+ * tests/unit/test_entity.c - record checks against the store's types, and
+ * records back to JSON.
+ */
+#include "unit.h"
+
+#include "../../lib/entity.h"
+#include "../../lib/sbuf.h"
+#include "../../lib/banned.h"
+
+#define F(n, t, v) {n, t, v, sizeof(v) - 1, 1, 0}
+#define S ENTITY_JSON_STRING
+#define N ENTITY_JSON_NUMBER
+#define B ENTITY_JSON_BOOL
+
+static entity_field obs[] = {
+	F("seriesId", S, "hvi.value.index"),
+	F("regionCode", S, "AU"),
+	F("date", S, "2025-11-30"),
+	F("value", N, "168.9"),
+	F("unit", S, "index"),
+	F("sourceName", S, "ABS"),
+	F("sourceUrl", S, "https://www.abs.gov.au/"),
+	F("publishedAt", S, "2025-12-01T00:00:00Z"),
+	F("ingestedAt", S, "2026-02-27T02:05:00Z"),
+	F("vintage", S, "2026-02-27"),
+	F("isModeled", B, "false"),
+	F("confidence", S, "official"),
+	F("market", S, "NEM"),
+};
+
+/* Checks obs with field i replaced by f (i < 0: as is, plus f if named). */
+static char *
+check_obs(int i, entity_field f, bool allow_unknown, const char **field)
+{
+	entity_field fields[lengthof(obs) + 1];
+	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), fields};
+	sbuf		why;
+	bool		ok;
+
+	memcpy(fields, obs, sizeof(obs));
+	if (i >= 0)
+		fields[i] = f;
+	else if (f.name)
+		fields[rec.nfields++] = f;
+	sbuf_init(&why);
+	ok = entity_check_record(entity_find("observations"), &rec, allow_unknown, &why, field);
+	if (ok)
+	{
+		sbuf_release(&why);
+		return NULL;
+	}
+	return why.data;
+}
+
+static void
+expect(int i, entity_field f, const char *want_field, const char *want)
+{
+	const char *field = "unset";
+	char	   *why = check_obs(i, f, false, &field);
+
+	if (why == NULL)
+		fail_msg("accepted %s", f.name);
+	assert_string_equal(why, want);
+	if (want_field)
+		assert_string_equal(field, want_field);
+	else
+		assert_null(field);
+	free(why);
+}
+
+static void
+test_valid_and_optional(void **state)
+{
+	const char *field;
+	entity_field none = {NULL, 0, NULL, 0, 0, 0};
+	entity_field nul = {"countryCode", ENTITY_JSON_NULL, "null", 4, 1, 0};
+
+	assert_null(check_obs(-1, none, false, &field));
+	/* null for an optional field means absent */
+	assert_null(check_obs(-1, nul, false, &field));
+	/* exact number text of any size is fine */
+	assert_null(check_obs(3, (entity_field) F("value", N, "1234567890123456789012345678.5"),
+						  false, &field));
+	assert_null(check_obs(3, (entity_field) F("value", N, "-4.96e-3"), false, &field));
+	/* an unknown field passes when allowed */
+	assert_null(check_obs(-1, (entity_field) F("colour", S, "red"), true, &field));
+}
+
+static void
+test_errors(void **state)
+{
+	entity_field none = {NULL, 0, NULL, 0, 0, 0};
+
+	expect(0, (entity_field) F("seriesId", N, "1"), "seriesId", "expected a string, found a number");
+	expect(3, (entity_field) F("value", S, "1.5"), "value", "expected a number, found a string");
+	expect(3, (entity_field) F("value", N, "1e99999"), "value", "number 1e99999 is out of range");
+	expect(10, (entity_field) F("isModeled", S, "no"), "isModeled",
+		   "expected true or false, found a string");
+	expect(11, (entity_field) F("confidence", S, "sure"), "confidence",
+		   "invalid value \"sure\" (expected one of \"official\", \"derived\", \"qualitative\")");
+	expect(7, (entity_field) F("publishedAt", S, "2026-02-30T00:00:00Z"), "publishedAt",
+		   "invalid timestamp \"2026-02-30T00:00:00Z\": day out of range");
+	expect(7, (entity_field) {"publishedAt", ENTITY_JSON_NULL, "null", 4, 1, 0}, "publishedAt",
+		   "required field is null");
+	expect(0, (entity_field) F("seriesId", S, "a\0b"), "seriesId",
+		   "string contains a NUL character (\\u0000), which PostgreSQL text cannot hold");
+	expect(-1, (entity_field) F("colour", S, "red"), "colour", "unknown field \"colour\"");
+	expect(-1, (entity_field) F("unit", S, "pct"), "unit", "duplicate field \"unit\"");
+	expect(4, (entity_field) F("colour", S, "red"), "colour", "unknown field \"colour\"");
+	(void) none;
+}
+
+static void
+test_missing_required(void **state)
+{
+	entity_record rec = {"observations", 0, 1, 0, 3, obs};
+	sbuf		why;
+	const char *field = "unset";
+
+	sbuf_init(&why);
+	assert_false(entity_check_record(entity_find("observations"), &rec, false, &why, &field));
+	assert_string_equal(why.data, "missing required field \"value\"");
+	assert_null(field);
+	sbuf_release(&why);
+}
+
+static void
+test_counts_and_ints(void **state)
+{
+	const entity_desc *runs = entity_find("ingestionRuns");
+	const entity_column *rows = entity_column_find(runs, "rowsInserted");
+	const entity_column *attempt = entity_column_find(runs, "attempt");
+	entity_field f = F("rowsInserted", N, "-1");
+	sbuf		why;
+
+	sbuf_init(&why);
+	assert_false(entity_check_value(rows, &f, &why));
+	assert_string_equal(why.data, "expected a non-negative 32-bit integer, found -1");
+	sbuf_reset(&why);
+	f = (entity_field) F("rowsInserted", N, "2147483648");
+	assert_false(entity_check_value(rows, &f, &why));
+	sbuf_reset(&why);
+	f = (entity_field) F("rowsInserted", N, "1.0");
+	assert_false(entity_check_value(rows, &f, &why));
+	f = (entity_field) F("rowsInserted", N, "2147483647");
+	assert_true(entity_check_value(rows, &f, &why));
+	f = (entity_field) F("attempt", N, "-3");
+	assert_true(entity_check_value(attempt, &f, &why));
+	sbuf_release(&why);
+}
+
+static void
+test_snapshot_checksum(void **state)
+{
+	entity_field fields[] = {
+		F("snapshotId", S, "s-1"),
+		F("sourceId", S, "aemo_wholesale"),
+		F("checksumSha256", S, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+		F("capturedAt", S, "2026-03-12T00:45:00.029Z"),
+		F("contentType", S, "text/csv"),
+		F("payload", S, "abc"),
+	};
+	entity_record rec = {"rawSnapshots", 0, 1, 0, lengthof(fields), fields};
+	const entity_desc *d = entity_find("rawSnapshots");
+	sbuf		why;
+	const char *field;
+
+	sbuf_init(&why);
+	assert_true(entity_check_record(d, &rec, false, &why, &field));
+	fields[5] = (entity_field) F("payload", S, "abd");
+	assert_false(entity_check_record(d, &rec, false, &why, &field));
+	assert_string_equal(field, "checksumSha256");
+	assert_non_null(strstr(why.data, "checksum mismatch: the payload's SHA-256 is a52d159f"));
+	sbuf_reset(&why);
+	fields[2] = (entity_field) F("checksumSha256", S, "BA7816BF");
+	assert_false(entity_check_record(d, &rec, false, &why, &field));
+	assert_non_null(strstr(why.data, "expected 64 lowercase hexadecimal digits"));
+	sbuf_release(&why);
+}
+
+static void
+test_to_json(void **state)
+{
+	entity_field fields[] = {
+		F("unresolvedItemId", S, "i-1"),
+		F("priceAmount", N, "20.50"),
+		F("isAustralianMade", B, "false"),
+		F("title", S, "Tile \"A\"\n\xc3\xa9"),
+		{"reconciledAt", ENTITY_JSON_NULL, "null", 4, 1, 0},
+		F("canonicalWidget", ENTITY_JSON_CONTAINER, "{\"a\":[1,2]}"),
+		F("futureFlag", B, "true"),
+	};
+	entity_record rec = {"unresolvedPriceItems", 0, 1, 0, lengthof(fields), fields};
+	sbuf		out;
+
+	sbuf_init(&out);
+	entity_record_to_json(&rec, &out);
+	assert_string_equal(out.data,
+						"{\"unresolvedItemId\":\"i-1\",\"priceAmount\":20.50,"
+						"\"isAustralianMade\":false,\"title\":\"Tile \\\"A\\\"\\n\xc3\xa9\","
+						"\"reconciledAt\":null,\"canonicalWidget\":{\"a\":[1,2]},"
+						"\"futureFlag\":true}");
+	sbuf_reset(&out);
+	assert_int_equal(entity_extra_to_json(entity_find("unresolvedPriceItems"), &rec, &out), 2);
+	assert_string_equal(out.data, "{\"canonicalWidget\":{\"a\":[1,2]},\"futureFlag\":true}");
+	sbuf_reset(&out);
+	rec.nfields = 3;
+	assert_int_equal(entity_extra_to_json(entity_find("unresolvedPriceItems"), &rec, &out), 0);
+	assert_int_equal(out.len, 0);
+	sbuf_release(&out);
+}
+
+static void
+test_catalog(void **state)
+{
+	/* every entity has a key, a table, and its key fields are columns */
+	assert_int_equal(entity_count, 7);
+	for (int i = 0; i < entity_count; i++)
+	{
+		const entity_desc *d = entity_all[i];
+
+		assert_ptr_equal(entity_find(d->name), d);
+		for (const char *const *k = d->key; *k; k++)
+			assert_non_null(entity_column_find(d, *k));
+	}
+	assert_null(entity_find("version"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_and_optional),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_counts_and_ints),
+		cmocka_unit_test(test_snapshot_checksum),
+		cmocka_unit_test(test_to_json),
+		cmocka_unit_test(test_catalog),
+	};
+
+	return UNIT_RUN(tests);
+}
