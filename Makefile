@@ -8,6 +8,7 @@
 #   make demo         private PostgreSQL under ./demo-cluster (DEMO_DIR), migrate,
 #                     backfill a store (DEMO_STORE, default a synthetic one)
 #   make demo-clean   stop and remove the demo cluster
+#   make bench        ausdash-backfill against COPY and the usual alternatives
 #   make deps         install missing Debian packages (./install-deps.sh)
 #   make schema-expected  regenerate sql/schema.expected after a reviewed change
 
@@ -34,7 +35,7 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-LIB_OBJS = lib/copy.o lib/db.o lib/entity.o lib/isotime.o lib/lock.o lib/log.o \
+LIB_OBJS = lib/copy.o lib/db.o lib/entity.o lib/isotime.o lib/jsonw.o lib/lock.o lib/log.o \
 	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
 	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
 	lib/storeread.o lib/timeutil.o
@@ -52,7 +53,7 @@ PROVE ?= prove
 PROVE_FLAGS ?=
 PROVE_TESTS ?=
 
-.PHONY: FORCE all deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
+.PHONY: FORCE all bench deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
 	demo-clean schema-expected
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -172,9 +173,13 @@ schema-expected: all
 	tests/pgcluster.sh destroy tmp_schema
 	@echo "sql/schema.expected regenerated; review it with git diff"
 
+# A benchmark, not a test (tests/bench/bench.sh; BENCH_N, BENCH_RUNS).
+bench: all
+	tests/bench/bench.sh
+
 clean:
 	rm -f lib/paths.h lib/sqlset_data.c $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
 	rm -f tests/unit/*.o
-	rm -rf tests/unit/bin tmp_check tmp_schema
+	rm -rf tests/unit/bin tmp_check tmp_schema tmp_bench
 
 -include $(DEPS)

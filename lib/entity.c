@@ -8,10 +8,10 @@
 #include "common.h"
 
 #include <errno.h>
-#include <yajl/yajl_gen.h>
 
 #include "entity.h"
 #include "isotime.h"
+#include "jsonw.h"
 #include "log.h"
 #include "sha256.h"
 #include "banned.h"
@@ -146,31 +146,31 @@ static bool check_snapshot(const entity_desc *d, const entity_record *rec,
 						   sbuf *why, const char **field);
 
 static const entity_desc sources_desc = {
-	"sources", "sources", "sources",
+	"sources", "sources", "sources_pkey",
 	source_columns, lengthof(source_columns), source_key, false, NULL
 };
 static const entity_desc snapshots_desc = {
-	"rawSnapshots", "raw_snapshots", "raw_snapshots",
+	"rawSnapshots", "raw_snapshots", "raw_snapshots_pkey",
 	snapshot_columns, lengthof(snapshot_columns), snapshot_key, false, check_snapshot
 };
 static const entity_desc observations_desc = {
-	"observations", "observations", "observations",
+	"observations", "observations", "observations_series_region_date_vintage_unique",
 	observation_columns, lengthof(observation_columns), observation_key, false, NULL
 };
 static const entity_desc cursors_desc = {
-	"sourceCursors", "source_cursors", "source_cursors",
+	"sourceCursors", "source_cursors", "source_cursors_pkey",
 	cursor_columns, lengthof(cursor_columns), source_key, false, NULL
 };
 static const entity_desc runs_desc = {
-	"ingestionRuns", "ingestion_runs", "ingestion_runs",
+	"ingestionRuns", "ingestion_runs", "ingestion_runs_pkey",
 	run_columns, lengthof(run_columns), run_key, false, NULL
 };
 static const entity_desc batches_desc = {
-	"priceIntakeBatches", "price_intake_batches", "price_intake_batches",
+	"priceIntakeBatches", "price_intake_batches", "price_intake_batches_pkey",
 	batch_columns, lengthof(batch_columns), batch_key, false, NULL
 };
 static const entity_desc items_desc = {
-	"unresolvedPriceItems", "unresolved_price_items", "unresolved_price_items",
+	"unresolvedPriceItems", "unresolved_price_items", "unresolved_price_items_pkey",
 	item_columns, lengthof(item_columns), item_key, true, NULL
 };
 
@@ -179,6 +179,28 @@ const entity_desc *const entity_all[] = {
 	&runs_desc, &batches_desc, &items_desc
 };
 const int	entity_count = lengthof(entity_all);
+
+const char *
+entity_sql_type(entity_kind kind)
+{
+	switch (kind)
+	{
+		case ENTITY_TEXT:
+		case ENTITY_ENUM:
+		case ENTITY_SHA256:
+			return "text";
+		case ENTITY_TIMESTAMP:
+			return "timestamptz";
+		case ENTITY_NUMERIC:
+			return "numeric";
+		case ENTITY_INT:
+		case ENTITY_COUNT:
+			return "integer";
+		case ENTITY_BOOL:
+			break;
+	}
+	return "boolean";
+}
 
 const entity_desc *
 entity_find(const char *name)
@@ -437,19 +459,9 @@ check_snapshot(const entity_desc *d, const entity_record *rec, sbuf *why,
 }
 
 static void
-gen_print(void *ctx, const char *s, size_t len)
-{
-	sbuf_append(ctx, s, len);
-}
-
-/*
- * yajl_gen_number() inserts its text as given, which is exactly what a
- * number kept as text, and a container kept as JSON text, need.
- */
-static void
 gen_field(yajl_gen g, const entity_field *f)
 {
-	yajl_gen_string(g, (const unsigned char *) f->name, strlen(f->name));
+	jsonw_key(g, f->name);
 	switch (f->type)
 	{
 		case ENTITY_JSON_NULL:
@@ -463,27 +475,15 @@ gen_field(yajl_gen g, const entity_field *f)
 			break;
 		case ENTITY_JSON_NUMBER:
 		case ENTITY_JSON_CONTAINER:
-			yajl_gen_number(g, f->val, f->len);
+			jsonw_raw(g, f->val, f->len);
 			break;
 	}
-}
-
-static yajl_gen
-gen_new(sbuf *out)
-{
-	yajl_gen	g = yajl_gen_alloc(NULL);
-
-	if (g == NULL)
-		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
-	yajl_gen_config(g, yajl_gen_print_callback, gen_print, out);
-	yajl_gen_config(g, yajl_gen_validate_utf8, 0);
-	return g;
 }
 
 void
 entity_record_to_json(const entity_record *rec, sbuf *out)
 {
-	yajl_gen	g = gen_new(out);
+	yajl_gen	g = jsonw_new(out, false);
 
 	yajl_gen_map_open(g);
 	for (int i = 0; i < rec->nfields; i++)
@@ -504,7 +504,7 @@ entity_extra_to_json(const entity_desc *d, const entity_record *rec, sbuf *out)
 			continue;
 		if (g == NULL)
 		{
-			g = gen_new(out);
+			g = jsonw_new(out, false);
 			yajl_gen_map_open(g);
 		}
 		gen_field(g, &rec->fields[i]);

@@ -83,13 +83,16 @@ struct entity_desc
 {
 	const char *name;			/* top-level key in the store */
 	const char *table;			/* target table (schema public) */
-	const char *sqlname;		/* its statement file in sql/merge */
+	const char *constraint_name;	/* the unique constraint of the key */
 	const entity_column *columns;
 	int			ncolumns;
 	const char *const *key;		/* JSON fields of the unique key */
 	bool		extra;			/* unknown fields go to an "extra" jsonb column */
 	entity_check_fn check;
 };
+
+/* The SQL type of a kind ("text", "timestamptz", ...). */
+const char *entity_sql_type(entity_kind kind);
 
 /* The store's entity arrays, in the order they are merged. */
 extern const entity_desc *const entity_all[];

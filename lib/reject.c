@@ -3,8 +3,7 @@
  */
 #include "common.h"
 
-#include <yajl/yajl_gen.h>
-
+#include "jsonw.h"
 #include "log.h"
 #include "mem.h"
 #include "reject.h"
@@ -36,55 +35,26 @@ reject_open(const char *path)
 	return rf;
 }
 
-static void
-gen_print(void *ctx, const char *s, size_t len)
-{
-	sbuf_append(ctx, s, len);
-}
-
-static void
-gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
-}
-
-static void
-gen_str(yajl_gen g, const char *k, const char *v)
-{
-	gen_key(g, k);
-	yajl_gen_string(g, (const unsigned char *) v, strlen(v));
-}
-
-static void
-gen_int(yajl_gen g, const char *k, long long v)
-{
-	gen_key(g, k);
-	yajl_gen_integer(g, v);
-}
-
 bool
 reject_write(reject_file *rf, const reject_info *ri)
 {
-	yajl_gen	g = yajl_gen_alloc(NULL);
+	yajl_gen	g;
 
-	if (g == NULL)
-		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
 	sbuf_reset(&rf->line);
-	yajl_gen_config(g, yajl_gen_print_callback, gen_print, &rf->line);
+	g = jsonw_new(&rf->line, false);
 	yajl_gen_map_open(g);
-	gen_str(g, "entity", ri->entity);
-	gen_int(g, "index", ri->index);
-	gen_int(g, "line", ri->line);
-	gen_int(g, "offset", ri->offset);
-	gen_str(g, "path", ri->path);
-	gen_str(g, "reason", ri->reason);
+	jsonw_str(g, "entity", ri->entity);
+	jsonw_int(g, "index", ri->index);
+	jsonw_int(g, "line", ri->line);
+	jsonw_int(g, "offset", ri->offset);
+	jsonw_str(g, "path", ri->path);
+	jsonw_str(g, "reason", ri->reason);
 	if (ri->key)
-		gen_str(g, "key", ri->key);
+		jsonw_str(g, "key", ri->key);
 	if (ri->record)
 	{
-		/* already JSON text: yajl_gen_number inserts it unchanged */
-		gen_key(g, "record");
-		yajl_gen_number(g, ri->record, strlen(ri->record));
+		jsonw_key(g, "record");
+		jsonw_raw(g, ri->record, strlen(ri->record));
 	}
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);

@@ -15,6 +15,17 @@
 
 #define MAX_ENTITIES 16
 
+/* The statements of sql/merge/entity.sql, rendered for one entity. */
+enum
+{
+	SQL_CREATE,
+	SQL_DEDUPE,
+	SQL_MERGE,
+	SQL_VERIFY,
+	SQL_COUNT
+};
+static const char *const sql_names[SQL_COUNT] = {"create", "dedupe", "merge", "verify"};
+
 struct stage
 {
 	PGconn	   *conn;
@@ -22,6 +33,7 @@ struct stage
 	const entity_desc *current;
 	bool		created[MAX_ENTITIES];
 	stage_counts counts[MAX_ENTITIES];
+	char	   *sql[MAX_ENTITIES][SQL_COUNT];
 	sbuf		tmp;
 };
 
@@ -33,6 +45,161 @@ slot_of(const entity_desc *d)
 			return i;
 	log_fatal(AUSDASH_EXIT_SOFTWARE, "entity \"%s\" is not in entity_all", d->name);
 }
+
+/* --- rendering sql/merge/entity.sql ---------------------------------------- */
+
+/* True when column is one of d's key columns. */
+static bool
+is_key(const entity_desc *d, const char *column)
+{
+	for (const char *const *k = d->key; *k; k++)
+		if (strcmp(entity_column_find(d, *k)->column, column) == 0)
+			return true;
+	return false;
+}
+
+/* Which columns append_columns() lists, and how. */
+enum
+{
+	COLS_ALL,
+	COLS_KEY,
+	COLS_OTHER					/* all but the key */
+};
+enum
+{
+	FMT_NAME,					/* a.col, or col without a */
+	FMT_TYPE,					/* "  col type" */
+	FMT_EQ,						/* a.col = b.col */
+	FMT_SET						/* col = EXCLUDED.col */
+};
+
+/*
+ * Appends the staged columns (the descriptor's, then "extra" when it has
+ * one) that which selects, each formatted as fmt says with the table
+ * aliases a and b, separated by sep.
+ */
+static void
+append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
+			   const char *a, const char *b, const char *sep)
+{
+	bool		first = true;
+
+	for (int i = 0; i <= d->ncolumns; i++)
+	{
+		const char *col;
+		const char *type;
+
+		if (i == d->ncolumns)
+		{
+			if (!d->extra)
+				break;
+			col = "extra";
+			type = "jsonb";
+		}
+		else
+		{
+			col = d->columns[i].column;
+			type = entity_sql_type(d->columns[i].kind);
+		}
+		if ((which == COLS_KEY && !is_key(d, col)) || (which == COLS_OTHER && is_key(d, col)))
+			continue;
+		if (!first)
+			sbuf_appends(out, sep);
+		first = false;
+		if (fmt == FMT_TYPE)
+			sbuf_appendf(out, "  %s %s", col, type);
+		else if (fmt == FMT_EQ)
+			sbuf_appendf(out, "%s.%s = %s.%s", a, col, b, col);
+		else if (fmt == FMT_SET)
+			sbuf_appendf(out, "%s = EXCLUDED.%s", col, col);
+		else if (a)
+			sbuf_appendf(out, "%s.%s", a, col);
+		else
+			sbuf_appends(out, col);
+	}
+}
+
+/*
+ * Fills the placeholders of a statement of sql/merge/entity.sql (the list
+ * is in its header) for d.  Returns a malloc'd string; the caller frees it.
+ */
+static char *
+render(const char *tmpl, const entity_desc *d)
+{
+	sbuf		out;
+	const char *p = tmpl;
+
+	sbuf_init(&out);
+	while (*p)
+	{
+		const char *open = strchr(p, '{');
+		const char *close;
+		char		name[64];
+		char		args[2][16] = {"", ""};
+		size_t		len;
+
+		if (open == NULL)
+		{
+			sbuf_appends(&out, p);
+			break;
+		}
+		sbuf_append(&out, p, open - p);
+		close = strchr(open, '}');
+		len = close ? (size_t) (close - open - 1) : 0;
+		if (close == NULL || len >= sizeof(name))
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: bad placeholder");
+		memcpy(name, open + 1, len);
+		name[len] = '\0';
+		if (strchr(name, '('))
+		{
+			char	   *a = strchr(name, '(');
+
+			*a++ = '\0';
+			if (sscanf(a, "%15[^,)],%15[^)])", args[0], args[1]) < 1)
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: bad {%s(...)}", name);
+		}
+		if (strcmp(name, "table") == 0)
+			sbuf_appends(&out, d->table);
+		else if (strcmp(name, "constraint") == 0)
+			sbuf_appends(&out, d->constraint_name);
+		else if (strcmp(name, "key1") == 0)
+			sbuf_appends(&out, entity_column_find(d, d->key[0])->column);
+		else if (strcmp(name, "stage_columns") == 0)
+			append_columns(&out, d, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n");
+		else if (strcmp(name, "columns") == 0)
+			append_columns(&out, d, COLS_ALL, FMT_NAME, NULL, NULL, ", ");
+		else if (strcmp(name, "key") == 0)
+			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ");
+		else if (strcmp(name, "key_eq") == 0)
+			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1], " AND ");
+		else if (strcmp(name, "values") == 0)
+		{
+			sbuf_appendc(&out, '(');
+			append_columns(&out, d, COLS_OTHER, FMT_NAME, args[0], NULL, ", ");
+			sbuf_appendc(&out, ')');
+		}
+		else if (strcmp(name, "set") == 0)
+			append_columns(&out, d, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ");
+		else
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: unknown placeholder {%s}",
+					  name);
+		p = close + 1;
+	}
+	return sbuf_detach(&out, NULL);
+}
+
+/* The statement, rendered for d on first use. */
+static const char *
+entity_sql(stage *s, const entity_desc *d, int which)
+{
+	int			slot = slot_of(d);
+
+	if (s->sql[slot][which] == NULL)
+		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d);
+	return s->sql[slot][which];
+}
+
+/* --- staging ---------------------------------------------------------------- */
 
 stage *
 stage_new(PGconn *conn)
@@ -52,6 +219,9 @@ stage_free(stage **sp)
 	if (s == NULL)
 		return;
 	copy_abort(&s->copy, "ausdash: stage freed during COPY");
+	for (int i = 0; i < MAX_ENTITIES; i++)
+		for (int j = 0; j < SQL_COUNT; j++)
+			free(s->sql[i][j]);
 	sbuf_release(&s->tmp);
 	free(s);
 	*sp = NULL;
@@ -67,7 +237,7 @@ stage_copy_begin(stage *s, const entity_desc *d)
 				  d->name, s->current->name);
 	if (!s->created[slot])
 	{
-		if (!db_command(s->conn, sqlset_get(d->sqlname, "create"), 0, NULL))
+		if (!db_command(s->conn, entity_sql(s, d, SQL_CREATE), 0, NULL))
 			return false;
 		s->created[slot] = true;
 	}
@@ -159,7 +329,7 @@ value_ll(const PGresult *res, int row, int col)
 static bool
 drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
-	const char *sql = sqlset_find(d->sqlname, "conflicts");
+	const char *sql = sqlset_find(d->table, "conflicts");
 	int			slot = slot_of(d);
 	PGresult   *res;
 	bool		ok = true;
@@ -184,7 +354,7 @@ drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		}
 		if (ok)
 		{
-			ok = db_command(s->conn, sqlset_get(d->sqlname, "drop"), 1, &ord);
+			ok = db_command(s->conn, sqlset_get(d->table, "drop"), 1, &ord);
 			s->counts[slot].conflicts++;
 		}
 	}
@@ -194,10 +364,10 @@ drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 
 /* Runs a merge statement (changed, inserted, updated) into c. */
 static bool
-run_merge(stage *s, const char *set, int nparams, const char *const *params,
-		  stage_counts *c)
+run_merge(stage *s, const char *set, const char *sql, int nparams,
+		  const char *const *params, stage_counts *c)
 {
-	PGresult   *res = db_query(s->conn, sqlset_get(set, "merge"), nparams, params);
+	PGresult   *res = db_query(s->conn, sql, nparams, params);
 	long long	changed;
 
 	if (res == NULL)
@@ -218,9 +388,10 @@ run_merge(stage *s, const char *set, int nparams, const char *const *params,
 }
 
 static bool
-run_verify(stage *s, const char *set, int nparams, const char *const *params)
+run_verify(stage *s, const char *set, const char *sql, int nparams,
+		   const char *const *params)
 {
-	PGresult   *res = db_query(s->conn, sqlset_get(set, "verify"), nparams, params);
+	PGresult   *res = db_query(s->conn, sql, nparams, params);
 	long long	bad;
 	long long	first;
 
@@ -252,7 +423,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 
 	if (!s->created[slot] || c->staged == 0)
 		return true;
-	res = PQexec(s->conn, sqlset_get(d->sqlname, "dedupe"));
+	res = PQexec(s->conn, entity_sql(s, d, SQL_DEDUPE));
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		log_error("could not dedupe the staged %s", d->name);
@@ -265,12 +436,12 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	if (!drop_conflicts(s, d, fn, arg))
 		return false;
 	t1 = timeutil_now_ms();
-	if (!run_merge(s, d->sqlname, 0, NULL, c))
+	if (!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
 		return false;
 	t2 = timeutil_now_ms();
 	distinct = c->staged - c->duplicates - c->conflicts;
 	c->unchanged = distinct - c->inserted - c->updated;
-	if (!run_verify(s, d->sqlname, 0, NULL))
+	if (!run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
 		return false;
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
 			  "%lld unchanged (dedupe %ld ms, merge %ld ms, verify %ld ms)", d->name,
@@ -287,10 +458,10 @@ stage_merge_meta(stage *s, const char *version, const char *updated_at,
 
 	memset(c, 0, sizeof(*c));
 	c->staged = 1;
-	if (!run_merge(s, "store_meta", 2, params, c))
+	if (!run_merge(s, "store_meta", sqlset_get("store_meta", "merge"), 2, params, c))
 		return false;
 	c->unchanged = 1 - c->inserted - c->updated;
-	return run_verify(s, "store_meta", 2, params);
+	return run_verify(s, "store_meta", sqlset_get("store_meta", "verify"), 2, params);
 }
 
 const stage_counts *

@@ -9,10 +9,10 @@
  */
 #include "common.h"
 
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
 #include "isotime.h"
+#include "jsonw.h"
 #include "log.h"
 #include "mem.h"
 #include "storeread.h"
@@ -336,7 +336,7 @@ on_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 		else if (type == ENTITY_JSON_NULL)
 			yajl_gen_null(sr->gen);
 		else
-			yajl_gen_number(sr->gen, val, len);	/* numbers and true/false: as text */
+			jsonw_raw(sr->gen, val, len);	/* numbers and true/false: as text */
 		return 1;
 	}
 	if (sr->top == TOP_SKIP && sr->skip_depth > 0)
@@ -384,24 +384,14 @@ cb_string(void *ctx, const unsigned char *s, size_t len)
 	return on_scalar(ctx, ENTITY_JSON_STRING, (const char *) s, len);
 }
 
-static void
-gen_print(void *ctx, const char *s, size_t len)
-{
-	sbuf_append(ctx, s, len);
-}
-
 /* A field's value is an object or array: capture it as JSON text. */
 static int
 capture_open(storeread *sr, bool map)
 {
 	if (sr->gen == NULL)
 	{
-		sr->gen = yajl_gen_alloc(NULL);
-		if (sr->gen == NULL)
-			log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
 		sbuf_reset(&sr->captured);
-		yajl_gen_config(sr->gen, yajl_gen_print_callback, gen_print, &sr->captured);
-		yajl_gen_config(sr->gen, yajl_gen_validate_utf8, 0);
+		sr->gen = jsonw_new(&sr->captured, false);
 		sr->gen_depth = 0;
 	}
 	sr->gen_depth++;

@@ -11,10 +11,10 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "../lib/db.h"
 #include "../lib/entity.h"
+#include "../lib/jsonw.h"
 #include "../lib/lock.h"
 #include "../lib/log.h"
 #include "../lib/mem.h"
@@ -74,8 +74,9 @@ typedef struct backfill
 	stage_counts meta;
 	long		started_ms;
 	long		progress_ms;
+	long long	ignored_fields;	/* unknown fields skipped (--ignore-unknown) */
+	char	   *first_ignored;	/* where the first one was */
 	sbuf		why;
-	sbuf		tmp;
 } backfill;
 
 static volatile sig_atomic_t interrupted;
@@ -284,6 +285,14 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	sbuf_reset(&bf->why);
 	if (!entity_check_record(d, rec, bf->ignore_unknown, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
+	if (bf->ignore_unknown && !d->extra)
+		for (int i = 0; i < rec->nfields; i++)
+			if (entity_column_find(d, rec->fields[i].name) == NULL)
+			{
+				if (bf->ignored_fields++ == 0)
+					bf->first_ignored = mem_asprintf("%s[%lld].%s", rec->entity,
+													 rec->index, rec->fields[i].name);
+			}
 	bf->read[slot_of(d)]++;
 	if (!stage_add(bf->st, rec))
 	{
@@ -404,6 +413,9 @@ read_input(backfill *bf)
 		show_progress(bf, false);
 	}
 	free(buf);
+	if (ok && bf->ignored_fields > 0)
+		log_warning("ignored %lld unknown record field(s), the first at %s",
+					bf->ignored_fields, bf->first_ignored);
 	if (!ok && *storeread_error(bf->sr))
 	{
 		log_error("%s", storeread_error(bf->sr));
@@ -417,35 +429,6 @@ read_input(backfill *bf)
 }
 
 /* --- summary ------------------------------------------------------------- */
-
-static void
-gen_print(void *ctx, const char *s, size_t len)
-{
-	sbuf_append(ctx, s, len);
-}
-
-static void
-gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *) k, strlen(k));
-}
-
-static void
-gen_kint(yajl_gen g, const char *k, long long v)
-{
-	gen_key(g, k);
-	yajl_gen_integer(g, v);
-}
-
-static void
-gen_kstr(yajl_gen g, const char *k, const char *v)
-{
-	gen_key(g, k);
-	if (v)
-		yajl_gen_string(g, (const unsigned char *) v, strlen(v));
-	else
-		yajl_gen_null(g);
-}
 
 static void
 totals(const backfill *bf, run_counts *t)
@@ -466,63 +449,58 @@ totals(const backfill *bf, run_counts *t)
 static void
 gen_counts(yajl_gen g, long long read, const stage_counts *c, long long rejected)
 {
-	gen_kint(g, "read", read);
-	gen_kint(g, "inserted", c->inserted);
-	gen_kint(g, "updated", c->updated);
-	gen_kint(g, "unchanged", c->unchanged);
-	gen_kint(g, "duplicates", c->duplicates);
-	gen_kint(g, "rejected", rejected);
+	jsonw_int(g, "read", read);
+	jsonw_int(g, "inserted", c->inserted);
+	jsonw_int(g, "updated", c->updated);
+	jsonw_int(g, "unchanged", c->unchanged);
+	jsonw_int(g, "duplicates", c->duplicates);
+	jsonw_int(g, "rejected", rejected);
 }
 
 /* The summary as JSON (also the run's details); pretty for --json. */
 static void
 summary_json(const backfill *bf, const char *status, bool pretty, sbuf *out)
 {
-	yajl_gen	g = yajl_gen_alloc(NULL);
+	yajl_gen	g = jsonw_new(out, pretty);
 	run_counts	t;
 
-	if (g == NULL)
-		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
-	yajl_gen_config(g, yajl_gen_print_callback, gen_print, out);
-	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
-	yajl_gen_config(g, yajl_gen_validate_utf8, 0);
 	totals(bf, &t);
 	yajl_gen_map_open(g);
-	gen_kstr(g, "status", status);
-	gen_kstr(g, "run_id", bf->run.begun ? bf->run.run_id : NULL);
-	gen_key(g, "dry_run");
-	yajl_gen_bool(g, bf->dry_run);
-	gen_kstr(g, "input", bf->input);
-	gen_kint(g, "input_bytes", (long long) bf->bytes);
-	gen_kstr(g, "input_sha256", bf->input_sha256);
-	gen_kint(g, "duration_ms", timeutil_now_ms() - bf->started_ms);
-	gen_key(g, "store");
+	jsonw_str(g, "status", status);
+	jsonw_str(g, "run_id", bf->run.begun ? bf->run.run_id : NULL);
+	jsonw_bool(g, "dry_run", bf->dry_run);
+	jsonw_str(g, "input", bf->input);
+	jsonw_int(g, "input_bytes", (long long) bf->bytes);
+	jsonw_str(g, "input_sha256", bf->input_sha256);
+	jsonw_int(g, "duration_ms", timeutil_now_ms() - bf->started_ms);
+	jsonw_key(g, "store");
 	yajl_gen_map_open(g);
-	gen_kint(g, "version", 1);
-	gen_kstr(g, "updated_at", bf->updated_at);
+	jsonw_int(g, "version", 1);
+	jsonw_str(g, "updated_at", bf->updated_at);
 	gen_counts(g, 1, &bf->meta, 0);
 	yajl_gen_map_close(g);
-	gen_key(g, "entities");
+	jsonw_key(g, "entities");
 	yajl_gen_map_open(g);
 	for (int i = 0; i < entity_count; i++)
 	{
-		gen_key(g, entity_all[i]->name);
+		jsonw_key(g, entity_all[i]->name);
 		yajl_gen_map_open(g);
-		gen_kstr(g, "table", entity_all[i]->table);
+		jsonw_str(g, "table", entity_all[i]->table);
 		gen_counts(g, bf->read[i] + bf->rejected[i], stage_get_counts(bf->st, entity_all[i]),
 				   bf->rejected[i]);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
-	gen_key(g, "totals");
+	jsonw_key(g, "totals");
 	yajl_gen_map_open(g);
-	gen_kint(g, "read", t.read);
-	gen_kint(g, "inserted", t.inserted);
-	gen_kint(g, "updated", t.updated);
-	gen_kint(g, "unchanged", t.unchanged);
-	gen_kint(g, "rejected", t.rejected);
+	jsonw_int(g, "read", t.read);
+	jsonw_int(g, "inserted", t.inserted);
+	jsonw_int(g, "updated", t.updated);
+	jsonw_int(g, "unchanged", t.unchanged);
+	jsonw_int(g, "rejected", t.rejected);
 	yajl_gen_map_close(g);
-	gen_kint(g, "ignored_keys", storeread_ignored_keys(bf->sr));
+	jsonw_int(g, "ignored_keys", storeread_ignored_keys(bf->sr));
+	jsonw_int(g, "ignored_fields", bf->ignored_fields);
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 }
@@ -613,6 +591,7 @@ main(int argc, char **argv)
 	const char *status;
 	run_counts	t;
 	sbuf		details;
+	struct sigaction sa;
 	int			c;
 	int			code;
 
@@ -622,7 +601,6 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	memset(&bf, 0, sizeof(bf));
 	sbuf_init(&bf.why);
-	sbuf_init(&bf.tmp);
 	bf.started_ms = timeutil_now_ms();
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
@@ -692,9 +670,13 @@ main(int argc, char **argv)
 			exit(AUSDASH_EXIT_FAILURE);
 	}
 
+	/* no SA_RESTART: a read blocked on a pipe returns to see the flag */
 	cancel_handle = PQgetCancel(bf.conn);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
 	bf.run.job = BACKFILL_JOB;
 	bf.run.lock_name = BACKFILL_LOCK;
@@ -745,7 +727,7 @@ main(int argc, char **argv)
 		sbuf_release(&details);
 		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
 		{
-			if (log_stderr_is_tty() || log_get_level() <= LOG_LEVEL_INFO)
+			if (log_stderr_is_tty())
 				show_progress(&bf, true);
 			summary_text(&bf, status);
 			if (bf.json)
@@ -782,7 +764,7 @@ main(int argc, char **argv)
 	free(bf.version);
 	free(bf.updated_at);
 	sbuf_release(&bf.why);
-	sbuf_release(&bf.tmp);
+	free(bf.first_ignored);
 	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
 		code = AUSDASH_EXIT_IOERR;
 	return code;

@@ -313,6 +313,10 @@ is(table_state(), $before, 'no bad input committed anything');
 command_checks_all([ $tool, '--ignore-unknown', "$TMP/bad-unknown-top-level-key.json" ], 0, [],
 	[qr/warning: .*ignoring unknown top-level key "scenarios"/], '--ignore-unknown: loads, warns');
 
+command_checks_all([ $tool, '--ignore-unknown', "$TMP/bad-unknown-field.json" ], 0, [],
+	[qr/warning: ignored 1 unknown record field\(s\), the first at sources\[0\]\.colour/],
+	'--ignore-unknown: unknown record fields skipped, and said');
+
 # --- --max-errors and --rejects ------------------------------------------------
 reset_db();
 my $mixed = "$TMP/mixed.json";
@@ -405,6 +409,18 @@ command_checks_all([ $tool, "$TMP/small.json" ], 0, [],
 is($node->psql("SELECT string_agg(status, ',' ORDER BY started_at) FROM public.ingestion_runs "
 	  . "WHERE job = 'ausdash-backfill' AND started_at > pg_catalog.now() - interval '1 hour' "
 	  . "AND status IN ('abandoned', 'running')"), 'abandoned', 'killed run now abandoned');
+
+# SIGTERM: the run stops, rolls back and is recorded as failed
+$before = table_state();
+($bout, $berr) = ('', '');
+$h = IPC::Run::start([ $tool, $big ], '>', \$bout, '2>', \$berr);
+wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_copy)", 'the COPY');
+$h->signal('TERM');
+$h->finish;
+is($h->full_result(0) >> 8, 1, 'SIGTERM: exit 1');
+like($berr, qr/error: interrupted by signal 15/, 'SIGTERM: says so');
+is(table_state(), $before, 'SIGTERM: nothing committed');
+like(last_run(), qr/^failed\|.*interrupted by signal 15/m, 'SIGTERM: run recorded as failed');
 
 # the big store loads completely
 reset_db();

@@ -1,0 +1,75 @@
+-- sql/merge/entity.sql - stage and merge one entity of the store.
+--
+-- One template for every entity; lib/stage.c fills the placeholders from
+-- the entity's descriptor (lib/entity.c):
+--   {table}        target table in schema public; the staging table is
+--                  pg_temp.ausdash_stage_{table}
+--   {constraint}   the unique constraint that identifies a row
+--   {stage_columns} the staged columns with their types, one a line
+--   {columns}      every staged column, comma-separated
+--   {key}          the key columns, comma-separated; {key1} the first
+--   {key_eq(a,b)}  a.k1 = b.k1 AND a.k2 = b.k2 ...
+--   {values(a)}    (a.c1, a.c2, ...) over the columns that are not key
+--   {set}          c1 = EXCLUDED.c1, ... over the same
+-- ord is the record's position in the input (the last occurrence of a key
+-- wins); line and byte_offset say where it was.
+
+-- name: create
+CREATE TEMP TABLE ausdash_stage_{table} (
+  ord bigint NOT NULL,
+  line bigint NOT NULL,
+  byte_offset bigint NOT NULL,
+{stage_columns}
+) ON COMMIT DROP;
+
+-- name: dedupe
+-- In-input duplicates of a key: keep the last occurrence.  Finding the
+-- duplicated keys first (usually none) avoids joining the whole table
+-- with itself.
+WITH d AS (
+  SELECT {key}, pg_catalog.max(ord) AS last
+  FROM pg_temp.ausdash_stage_{table}
+  GROUP BY {key}
+  HAVING pg_catalog.count(*) > 1
+)
+DELETE FROM pg_temp.ausdash_stage_{table} s
+USING d
+WHERE {key_eq(d,s)}
+  AND s.ord < d.last;
+
+-- name: merge
+-- Only new or changed rows reach the upsert, so unchanged rows are neither
+-- locked nor rewritten; rows are upserted in key order.  Returns changed,
+-- inserted, updated.
+WITH changed AS (
+  SELECT s.*
+  FROM pg_temp.ausdash_stage_{table} s
+  LEFT JOIN public.{table} t ON {key_eq(t,s)}
+  WHERE t.{key1} IS NULL
+     OR {values(t)}
+        IS DISTINCT FROM {values(s)}
+), m AS (
+  INSERT INTO public.{table} AS t ({columns})
+  SELECT {columns}
+  FROM changed
+  ORDER BY {key}
+  ON CONFLICT ON CONSTRAINT {constraint} DO UPDATE SET
+    {set}
+  WHERE {values(t)}
+        IS DISTINCT FROM {values(EXCLUDED)}
+  RETURNING (t.xmax = 0) AS inserted
+)
+SELECT (SELECT pg_catalog.count(*) FROM changed) AS changed,
+       pg_catalog.count(*) FILTER (WHERE inserted) AS inserted,
+       pg_catalog.count(*) FILTER (WHERE NOT inserted) AS updated
+FROM m;
+
+-- name: verify
+-- Staged rows missing from the target or different there (must be none),
+-- and the first such row's position.
+SELECT pg_catalog.count(*) AS mismatched, pg_catalog.min(s.ord) AS first_ord
+FROM pg_temp.ausdash_stage_{table} s
+LEFT JOIN public.{table} t ON {key_eq(t,s)}
+WHERE t.{key1} IS NULL
+   OR {values(t)}
+      IS DISTINCT FROM {values(s)};

@@ -1,0 +1,91 @@
+#!/bin/bash
+# tests/bench/bench.sh - ausdash-backfill against the PostgreSQL floor and
+# the usual alternatives, on a private cluster with default settings.
+#
+#   BENCH_N="100000 1000000"  observations per store (add 5000000 when asked)
+#   BENCH_RUNS=3              runs per measurement (the median is shown)
+#   BENCH_DIR=tmp_bench       scratch directory (stores, cluster), removed after
+#
+# For each N: ausdash-backfill into an empty table (full), the same store
+# again (no-op, with the WAL it wrote), the store with 10% of values
+# changed; the floor: psql \copy of the same rows as CSV straight into the
+# indexed observations table; 1000-row INSERT ... ON CONFLICT batches (an
+# ORM's way); pgloader when installed.  Peak client RSS of ausdash from
+# /usr/bin/time.  It is a benchmark, not a test: it prints, it never fails
+# on a number.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+N_LIST=${BENCH_N:-"100000 1000000"}
+RUNS=${BENCH_RUNS:-3}
+DIR=${BENCH_DIR:-$root/tmp_bench}
+export PATH="$root/bin:$PATH"
+COLS="series_id, region_code, country_code, market, metric_family, date, interval_start_utc, interval_end_utc, value, unit, currency, tax_status, consumption_band, source_name, source_url, published_at, ingested_at, vintage, is_modeled, confidence, methodology_version"
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+trap '"$root/tests/pgcluster.sh" destroy "$DIR/pg" >/dev/null 2>&1 || true' EXIT
+"$root/tests/pgcluster.sh" start "$DIR/pg" >/dev/null
+. "$DIR/pg/env"
+ausdash-migrate -q up
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+reset() { q "TRUNCATE public.observations, public.raw_snapshots, public.source_cursors, public.ingestion_runs, public.store_meta; CHECKPOINT"; }
+now() { date +%s.%N; }
+# elapsed seconds of "$@"
+timed() { local t0; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc -l; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+wal() { q "SELECT pg_catalog.pg_current_wal_lsn()"; }
+wal_mb() { q "SELECT round(pg_catalog.pg_wal_lsn_diff('$2', '$1') / 1e6, 1)"; }
+
+printf '%-10s %-34s %10s %8s %10s\n' N measurement "median s" ratio note
+for n in $N_LIST; do
+	store=$DIR/store-$n.json
+	changed=$DIR/store-$n-changed.json
+	"$root/tests/bench/gen-store.pl" --observations="$n" > "$store"
+	"$root/tests/bench/gen-store.pl" --observations="$n" --changed=10 > "$changed"
+	bytes=$(stat -c %s "$store")
+
+	full=() noop=() chg=() floor=() orm=() rss=() walnoop=()
+	for r in $(seq "$RUNS"); do
+		reset
+		t=$( { /usr/bin/time -f '%e %M' ausdash-backfill -q "$store" >/dev/null; } 2>&1 | tail -1)
+		full+=("${t% *}"); rss+=("${t#* }")
+		w0=$(wal)
+		noop+=("$(timed ausdash-backfill -q "$store")")
+		walnoop+=("$(wal_mb "$w0" "$(wal)")")
+		chg+=("$(timed ausdash-backfill -q "$changed")")
+	done
+	# the same rows as CSV, for the floor and the alternatives
+	q "\\copy (SELECT $COLS FROM public.observations ORDER BY series_id, region_code, date) TO '$DIR/obs.csv' CSV" 2>/dev/null ||
+		psql -X -q -v ON_ERROR_STOP=1 -c "\\copy (SELECT $COLS FROM public.observations) TO '$DIR/obs.csv' CSV"
+	"$root/tests/bench/store-to-sql.pl" batches "$DIR/obs.csv" > "$DIR/batches.sql"
+	for r in $(seq "$RUNS"); do
+		reset
+		floor+=("$(timed psql -X -q -v ON_ERROR_STOP=1 -c "\\copy public.observations ($COLS) FROM '$DIR/obs.csv' CSV")")
+		reset
+		orm+=("$(timed psql -X -q -v ON_ERROR_STOP=1 -1 -f "$DIR/batches.sql")")
+	done
+	mf=$(median "${floor[@]}")
+	ratio() { echo "scale=2; $1 / $2" | bc -l; }
+	mfull=$(median "${full[@]}")
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "psql \\copy CSV (the floor)" "$mf" 1.00 ""
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "ausdash-backfill, empty db" "$mfull" "$(ratio "$mfull" "$mf")" "x floor"
+	m=$(median "${noop[@]}")
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "ausdash-backfill, same store" "$m" "$(ratio "$m" "$mfull")" "x full"
+	printf '%-10s %-34s %10s %8s %10s\n' "$n" "  WAL written by the no-op (MB)" "$(median "${walnoop[@]}")" "" ""
+	m=$(median "${chg[@]}")
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "ausdash-backfill, 10% changed" "$m" "$(ratio "$m" "$mfull")" "x full"
+	m=$(median "${orm[@]}")
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "1000-row INSERT ON CONFLICT" "$m" "$(ratio "$m" "$mf")" "x floor"
+	if command -v pgloader >/dev/null; then
+		reset
+		m=$(timed pgloader --quiet "csv://$DIR/obs.csv" "postgresql:///$PGDATABASE?tablename=observations" || echo NA)
+		printf '%-10s %-34s %10s %8s %10s\n' "$n" "pgloader" "$m" "" ""
+	else
+		printf '%-10s %-34s %10s %8s %10s\n' "$n" "pgloader" "-" "" "not installed"
+	fi
+	printf '%-10s %-34s %10s %8s %10s\n' "$n" "ausdash peak RSS (MB)" "$(echo "scale=1; $(median "${rss[@]}") / 1024" | bc -l)" "" ""
+	printf '%-10s %-34s %10.1f %8s %10s\n' "$n" "store size (MB)" "$(echo "$bytes / 1000000" | bc -l)" "" ""
+	rm -f "$store" "$changed" "$DIR/obs.csv" "$DIR/batches.sql"
+done
