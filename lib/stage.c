@@ -22,9 +22,13 @@ enum
 	SQL_DEDUPE,
 	SQL_MERGE,
 	SQL_VERIFY,
+	SQL_EMPTY,
+	SQL_INSERT,
 	SQL_COUNT
 };
-static const char *const sql_names[SQL_COUNT] = {"create", "dedupe", "merge", "verify"};
+static const char *const sql_names[SQL_COUNT] = {
+	"create", "dedupe", "merge", "verify", "empty", "insert"
+};
 
 struct stage
 {
@@ -420,6 +424,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	long long	distinct;
 	long		t0 = timeutil_now_ms();
 	long		t1, t2;
+	bool		empty;
 
 	if (!s->created[slot] || c->staged == 0)
 		return true;
@@ -436,7 +441,12 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	if (!drop_conflicts(s, d, fn, arg))
 		return false;
 	t1 = timeutil_now_ms();
-	if (!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
+	res = db_query(s->conn, entity_sql(s, d, SQL_EMPTY), 0, NULL);
+	if (res == NULL)
+		return false;
+	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!run_merge(s, d->table, entity_sql(s, d, empty ? SQL_INSERT : SQL_MERGE), 0, NULL, c))
 		return false;
 	t2 = timeutil_now_ms();
 	distinct = c->staged - c->duplicates - c->conflicts;
@@ -444,9 +454,10 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	if (!run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
 		return false;
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
-			  "%lld unchanged (dedupe %ld ms, merge %ld ms, verify %ld ms)", d->name,
+			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
 			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
-			  t1 - t0, t2 - t1, timeutil_now_ms() - t2);
+			  t1 - t0, empty ? "insert into empty table" : "merge", t2 - t1,
+			  timeutil_now_ms() - t2);
 	return true;
 }
 

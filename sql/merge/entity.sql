@@ -64,6 +64,27 @@ SELECT (SELECT pg_catalog.count(*) FROM changed) AS changed,
        pg_catalog.count(*) FILTER (WHERE NOT inserted) AS updated
 FROM m;
 
+-- name: empty
+-- Whether the target has no rows at all (then "insert" replaces "merge").
+SELECT NOT EXISTS (SELECT 1 FROM public.{table}) AS empty;
+
+-- name: insert
+-- The target was empty: every staged row is new, so the upsert needs no
+-- join or comparison.  Key order still pays: the unique index then grows
+-- at its right edge instead of splitting pages all over.  A row another
+-- session inserted meanwhile is left alone (DO NOTHING), and then fails
+-- the verification.
+WITH m AS (
+  INSERT INTO public.{table} ({columns})
+  SELECT {columns}
+  FROM pg_temp.ausdash_stage_{table}
+  ORDER BY {key}
+  ON CONFLICT ON CONSTRAINT {constraint} DO NOTHING
+  RETURNING 1
+)
+SELECT pg_catalog.count(*) AS changed, pg_catalog.count(*) AS inserted, 0 AS updated
+FROM m;
+
 -- name: verify
 -- Staged rows missing from the target or different there (must be none),
 -- and the first such row's position.

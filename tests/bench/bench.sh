@@ -56,9 +56,8 @@ for n in $N_LIST; do
 		walnoop+=("$(wal_mb "$w0" "$(wal)")")
 		chg+=("$(timed ausdash-backfill -q "$changed")")
 	done
-	# the same rows as CSV, for the floor and the alternatives
-	q "\\copy (SELECT $COLS FROM public.observations ORDER BY series_id, region_code, date) TO '$DIR/obs.csv' CSV" 2>/dev/null ||
-		psql -X -q -v ON_ERROR_STOP=1 -c "\\copy (SELECT $COLS FROM public.observations) TO '$DIR/obs.csv' CSV"
+	# the same rows as CSV, in the store's order, for the floor and the alternatives
+	"$root/tests/bench/gen-store.pl" --csv --observations="$n" > "$DIR/obs.csv"
 	"$root/tests/bench/store-to-sql.pl" batches "$DIR/obs.csv" > "$DIR/batches.sql"
 	for r in $(seq "$RUNS"); do
 		reset

@@ -2,6 +2,7 @@
 # tests/bench/gen-store.pl - write a synthetic live-store.json to stdout.
 #
 #   gen-store.pl [--observations=N] [--changed=PCT] [--duplicates=N] [--snapshots=N]
+#   gen-store.pl --csv [--observations=N]
 #
 # N observations across realistic series and regions at 5-minute
 # intervals (about 400 bytes of JSON each, the dashboard's shape with its
@@ -9,17 +10,18 @@
 # checksums, cursors and runs.  --changed=PCT changes the value of every
 # (100/PCT)th observation, as a store that moved on would; --duplicates=N
 # repeats the first N observation keys at the end with other values (the
-# last occurrence wins).  Deterministic: the same arguments give the same
-# bytes.
+# last occurrence wins).  --csv writes the same observations, in the same
+# order, as CSV in the column order of bench.sh (the COPY floor's input).
+# Deterministic: the same arguments give the same bytes.
 use strict;
 use warnings;
 use Digest::SHA qw(sha256_hex);
 use Getopt::Long;
 
-my ($n, $changed, $dups, $snaps) = (1000, 0, 0, 3);
+my ($n, $changed, $dups, $snaps, $csv) = (1000, 0, 0, 3, 0);
 GetOptions('observations=i' => \$n, 'changed=f' => \$changed,
-		   'duplicates=i' => \$dups, 'snapshots=i' => \$snaps)
-  or die "usage: $0 [--observations=N] [--changed=PCT] [--duplicates=N] [--snapshots=N]\n";
+		   'duplicates=i' => \$dups, 'snapshots=i' => \$snaps, 'csv' => \$csv)
+  or die "usage: $0 [--csv] [--observations=N] [--changed=PCT] [--duplicates=N] [--snapshots=N]\n";
 
 my @series = (
 	['energy.wholesale.rrp.region_aud_mwh', 'aud_mwh', 'wholesale', 'AEMO', 'NEM'],
@@ -33,7 +35,7 @@ my $step = scalar(@series) * scalar(@regions);
 
 sub iso { my @t = gmtime(shift); sprintf('%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]) }
 
-sub obs {
+sub fields {
 	my ($i, $bump) = @_;
 	my $s = $series[$i % @series];
 	my $r = $regions[int($i / @series) % @regions];
@@ -42,6 +44,11 @@ sub obs {
 	my $day = substr($when, 0, 10);
 	my $value = sprintf('%.6f', 50 + (($i * 7919) % 100000) / 997 + $bump);
 	$value =~ s/0+$//; $value =~ s/\.$//;
+	return ($s, $r, $t, $when, $day, $value);
+}
+
+sub obs {
+	my ($s, $r, $t, $when, $day, $value) = fields(@_);
 	return sprintf('{"seriesId":"%s","regionCode":"%s","countryCode":"AU","market":"%s",'
 		. '"metricFamily":"%s","date":"%s","intervalStartUtc":"%s","intervalEndUtc":"%s",'
 		. '"value":%s,"unit":"%s","currency":"AUD","sourceName":"%s",'
@@ -50,6 +57,21 @@ sub obs {
 		. '"confidence":"official","methodologyVersion":"synthetic-v1"}',
 		$s->[0], $r, $s->[4], $s->[2], $when, $when, iso($t + 300), $value, $s->[1],
 		$s->[3], $when, iso($t + 60) =~ s/Z$/.123Z/r, $day);
+}
+
+if ($csv) {
+	# series_id, region_code, country_code, market, metric_family, date,
+	# interval_start_utc, interval_end_utc, value, unit, currency, tax_status,
+	# consumption_band, source_name, source_url, published_at, ingested_at,
+	# vintage, is_modeled, confidence, methodology_version
+	for my $i (0 .. $n - 1) {
+		my ($s, $r, $t, $when, $day, $value) = fields($i, 0);
+		print join(',', $s->[0], $r, 'AU', $s->[4], $s->[2], $when, $when, iso($t + 300),
+			$value, $s->[1], 'AUD', '', '', $s->[3],
+			'https://www.aemo.com.au/energy-systems/electricity/data-nem', $when,
+			iso($t + 60) =~ s/Z$/.123Z/r, $day, 'f', 'official', 'synthetic-v1'), "\n";
+	}
+	exit 0;
 }
 
 print '{"version":1,"updatedAt":"2026-03-12T02:42:00.054Z","observations":[';
