@@ -395,38 +395,52 @@ entity_check_value(const entity_column *c, const entity_field *f, sbuf *why)
 
 bool
 entity_check_record(const entity_desc *d, const entity_record *rec,
-					bool allow_unknown, sbuf *why, const char **field)
+					bool allow_unknown, const entity_field **bycol,
+					sbuf *why, const char **field)
 {
+	int			hint = 0;
+
+	for (int i = 0; i < d->ncolumns; i++)
+		bycol[i] = NULL;
 	for (int i = 0; i < rec->nfields; i++)
 	{
 		const entity_field *f = &rec->fields[i];
-		const entity_column *c = entity_column_find(d, f->name);
+		int			col = -1;
 
 		*field = f->name;
-		if (c == NULL)
+		/* records mostly list fields in one order: try the next column first */
+		if (hint < d->ncolumns && strcmp(d->columns[hint].field, f->name) == 0)
+			col = hint;
+		else
+			for (int j = 0; j < d->ncolumns; j++)
+				if (strcmp(d->columns[j].field, f->name) == 0)
+				{
+					col = j;
+					break;
+				}
+		if (col < 0)
 		{
 			if (d->extra || allow_unknown)
 				continue;
 			sbuf_appendf(why, "unknown field \"%s\"", f->name);
 			return false;
 		}
-		for (int j = 0; j < i; j++)
-			if (strcmp(rec->fields[j].name, f->name) == 0)
-			{
-				sbuf_appendf(why, "duplicate field \"%s\"", f->name);
-				return false;
-			}
-		if (!entity_check_value(c, f, why))
+		hint = col + 1;
+		if (bycol[col])
+		{
+			sbuf_appendf(why, "duplicate field \"%s\"", f->name);
+			return false;
+		}
+		bycol[col] = f;
+		if (!entity_check_value(&d->columns[col], f, why))
 			return false;
 	}
 	*field = NULL;
 	for (int i = 0; i < d->ncolumns; i++)
 	{
-		const entity_column *c = &d->columns[i];
-
-		if (c->required && entity_record_field(rec, c->field) == NULL)
+		if (d->columns[i].required && bycol[i] == NULL)
 		{
-			sbuf_appendf(why, "missing required field \"%s\"", c->field);
+			sbuf_appendf(why, "missing required field \"%s\"", d->columns[i].field);
 			return false;
 		}
 	}

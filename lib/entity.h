@@ -118,14 +118,20 @@ bool		entity_check_value(const entity_column *c, const entity_field *f, sbuf *wh
 /* "a string", "a number", ... for messages. */
 const char *entity_json_type_name(entity_json_type t);
 
+/* The most columns an entity has (bycol arrays are this long). */
+#define ENTITY_MAX_COLUMNS 64
+
 /*
- * Checks a whole record: each known field, required fields present,
- * unknown fields (an error unless d->extra or allow_unknown), then d->check.
- * On failure appends the reason to why, sets *field to the offending field
- * name (NULL for the record itself) and returns false.
+ * Checks a whole record: each known field, no field twice, required
+ * fields present, unknown fields (an error unless d->extra or
+ * allow_unknown), then d->check.  Fills bycol[i] with the field of column
+ * i (NULL when absent).  On failure appends the reason to why, sets *field
+ * to the offending field name (NULL for the record itself) and returns
+ * false.
  */
 bool		entity_check_record(const entity_desc *d, const entity_record *rec,
-								bool allow_unknown, sbuf *why, const char **field);
+								bool allow_unknown, const entity_field **bycol,
+								sbuf *why, const char **field);
 
 /*
  * Appends the record as one JSON object (fields in input order, numbers as

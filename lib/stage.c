@@ -269,7 +269,7 @@ field_ll(copy_writer *w, long long v)
 }
 
 bool
-stage_add(stage *s, const entity_record *rec)
+stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 {
 	const entity_desc *d = s->current;
 
@@ -278,7 +278,7 @@ stage_add(stage *s, const entity_record *rec)
 	field_ll(s->copy, (long long) rec->offset);
 	for (int i = 0; i < d->ncolumns; i++)
 	{
-		const entity_field *f = entity_record_field(rec, d->columns[i].field);
+		const entity_field *f = bycol[i];
 
 		if (f == NULL || f->type == ENTITY_JSON_NULL)
 			copy_field_null(s->copy);
@@ -446,7 +446,21 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		return false;
 	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	if (!run_merge(s, d->table, entity_sql(s, d, empty ? SQL_INSERT : SQL_MERGE), 0, NULL, c))
+	if (empty)
+	{
+		res = PQexec(s->conn, entity_sql(s, d, SQL_INSERT));
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		{
+			log_error("could not insert the staged %s into public.%s", d->name, d->table);
+			db_log_result_error(res, s->conn);
+			PQclear(res);
+			return false;
+		}
+		c->inserted = strtoll(PQcmdTuples(res), NULL, 10);
+		c->updated = 0;
+		PQclear(res);
+	}
+	else if (!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
 		return false;
 	t2 = timeutil_now_ms();
 	distinct = c->staged - c->duplicates - c->conflicts;

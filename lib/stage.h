@@ -41,8 +41,11 @@ void		stage_free(stage **s);
 
 /* Creates d's staging table if not yet done and starts its COPY. */
 bool		stage_copy_begin(stage *s, const entity_desc *d);
-/* Writes one (already checked) record as a row of the open COPY. */
-bool		stage_add(stage *s, const entity_record *rec);
+/*
+ * Writes one record, checked by entity_check_record() (which filled bycol,
+ * its fields by column), as a row of the open COPY.
+ */
+bool		stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol);
 /* Ends the open COPY; false (logged) when the server refused it. */
 bool		stage_copy_end(stage *s);
 /* Ends the open COPY, if any, with an error, so nothing of it stays. */

@@ -281,9 +281,10 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 {
 	backfill   *bf = arg;
 	const char *field = NULL;
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 
 	sbuf_reset(&bf->why);
-	if (!entity_check_record(d, rec, bf->ignore_unknown, &bf->why, &field))
+	if (!entity_check_record(d, rec, bf->ignore_unknown, bycol, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
 	if (bf->ignore_unknown && !d->extra)
 		for (int i = 0; i < rec->nfields; i++)
@@ -294,7 +295,7 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 													 rec->index, rec->fields[i].name);
 			}
 	bf->read[slot_of(d)]++;
-	if (!stage_add(bf->st, rec))
+	if (!stage_add(bf->st, rec, bycol))
 	{
 		bf->exit_code = AUSDASH_EXIT_FAILURE;
 		return false;
@@ -701,8 +702,8 @@ main(int argc, char **argv)
 	 * allow in memory.
 	 */
 	if (!db_command(bf.conn, "BEGIN", 0, NULL) ||
-		!db_command(bf.conn, "SET LOCAL temp_buffers = '256MB'", 0, NULL) ||
-		!db_command(bf.conn, "SET LOCAL work_mem = '64MB'", 0, NULL) ||
+		!db_command(bf.conn, "SET LOCAL temp_buffers = '1GB'", 0, NULL) ||
+		!db_command(bf.conn, "SET LOCAL work_mem = '256MB'", 0, NULL) ||
 		!read_input(&bf) ||
 		!merge_all(&bf))
 		code = fail_run(&bf);

@@ -69,21 +69,15 @@ FROM m;
 SELECT NOT EXISTS (SELECT 1 FROM public.{table}) AS empty;
 
 -- name: insert
--- The target was empty: every staged row is new, so the upsert needs no
--- join or comparison.  Key order still pays: the unique index then grows
--- at its right edge instead of splitting pages all over.  A row another
--- session inserted meanwhile is left alone (DO NOTHING), and then fails
--- the verification.
-WITH m AS (
-  INSERT INTO public.{table} ({columns})
-  SELECT {columns}
-  FROM pg_temp.ausdash_stage_{table}
-  ORDER BY {key}
-  ON CONFLICT ON CONSTRAINT {constraint} DO NOTHING
-  RETURNING 1
-)
-SELECT pg_catalog.count(*) AS changed, pg_catalog.count(*) AS inserted, 0 AS updated
-FROM m;
+-- The target was empty: every staged row is new, so a plain INSERT does
+-- (no join, no comparison, no speculative insertion).  Key order keeps
+-- the unique index growing at its right edge instead of splitting pages
+-- all over.  A row another session inserted meanwhile makes it fail with
+-- a unique violation, and the run with it.
+INSERT INTO public.{table} ({columns})
+SELECT {columns}
+FROM pg_temp.ausdash_stage_{table}
+ORDER BY {key};
 
 -- name: verify
 -- Staged rows missing from the target or different there (must be none),

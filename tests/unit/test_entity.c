@@ -35,6 +35,7 @@ check_obs(int i, entity_field f, bool allow_unknown, const char **field)
 {
 	entity_field fields[lengthof(obs) + 1];
 	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), fields};
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
 	bool		ok;
 
@@ -44,7 +45,8 @@ check_obs(int i, entity_field f, bool allow_unknown, const char **field)
 	else if (f.name)
 		fields[rec.nfields++] = f;
 	sbuf_init(&why);
-	ok = entity_check_record(entity_find("observations"), &rec, allow_unknown, &why, field);
+	ok = entity_check_record(entity_find("observations"), &rec, allow_unknown, bycol, &why,
+							 field);
 	if (ok)
 	{
 		sbuf_release(&why);
@@ -88,6 +90,33 @@ test_valid_and_optional(void **state)
 }
 
 static void
+test_bycol(void **state)
+{
+	/* fields in an order unlike the descriptor's, twice in a row */
+	entity_field fields[lengthof(obs)];
+	entity_record rec = {"observations", 0, 1, 0, lengthof(obs), fields};
+	const entity_desc *d = entity_find("observations");
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
+	const char *field;
+	sbuf		why;
+
+	for (size_t i = 0; i < lengthof(obs); i++)
+		fields[i] = obs[lengthof(obs) - 1 - i];
+	sbuf_init(&why);
+	for (int round = 0; round < 2; round++)
+	{
+		assert_true(entity_check_record(d, &rec, false, bycol, &why, &field));
+		for (int c = 0; c < d->ncolumns; c++)
+		{
+			const entity_field *f = entity_record_field(&rec, d->columns[c].field);
+
+			assert_ptr_equal(bycol[c], f);
+		}
+	}
+	sbuf_release(&why);
+}
+
+static void
 test_errors(void **state)
 {
 	entity_field none = {NULL, 0, NULL, 0, 0, 0};
@@ -115,11 +144,13 @@ static void
 test_missing_required(void **state)
 {
 	entity_record rec = {"observations", 0, 1, 0, 3, obs};
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
 	const char *field = "unset";
 
 	sbuf_init(&why);
-	assert_false(entity_check_record(entity_find("observations"), &rec, false, &why, &field));
+	assert_false(entity_check_record(entity_find("observations"), &rec, false, bycol, &why,
+									 &field));
 	assert_string_equal(why.data, "missing required field \"value\"");
 	assert_null(field);
 	sbuf_release(&why);
@@ -163,18 +194,19 @@ test_snapshot_checksum(void **state)
 	};
 	entity_record rec = {"rawSnapshots", 0, 1, 0, lengthof(fields), fields};
 	const entity_desc *d = entity_find("rawSnapshots");
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
 	const char *field;
 
 	sbuf_init(&why);
-	assert_true(entity_check_record(d, &rec, false, &why, &field));
+	assert_true(entity_check_record(d, &rec, false, bycol, &why, &field));
 	fields[5] = (entity_field) F("payload", S, "abd");
-	assert_false(entity_check_record(d, &rec, false, &why, &field));
+	assert_false(entity_check_record(d, &rec, false, bycol, &why, &field));
 	assert_string_equal(field, "checksumSha256");
 	assert_non_null(strstr(why.data, "checksum mismatch: the payload's SHA-256 is a52d159f"));
 	sbuf_reset(&why);
 	fields[2] = (entity_field) F("checksumSha256", S, "BA7816BF");
-	assert_false(entity_check_record(d, &rec, false, &why, &field));
+	assert_false(entity_check_record(d, &rec, false, bycol, &why, &field));
 	assert_non_null(strstr(why.data, "expected 64 lowercase hexadecimal digits"));
 	sbuf_release(&why);
 }
@@ -221,6 +253,7 @@ test_catalog(void **state)
 		const entity_desc *d = entity_all[i];
 
 		assert_ptr_equal(entity_find(d->name), d);
+		assert_true(d->ncolumns <= ENTITY_MAX_COLUMNS);
 		for (const char *const *k = d->key; *k; k++)
 			assert_non_null(entity_column_find(d, *k));
 	}
@@ -232,6 +265,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_and_optional),
+		cmocka_unit_test(test_bycol),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_required),
 		cmocka_unit_test(test_counts_and_ints),
