@@ -458,9 +458,13 @@ gen_counts(yajl_gen g, long long read, const stage_counts *c, long long rejected
 	jsonw_int(g, "rejected", rejected);
 }
 
-/* The summary as JSON (also the run's details); pretty for --json. */
+/*
+ * The summary as JSON (also the run's details); pretty for --json; error
+ * (or NULL) for a failed run.
+ */
 static void
-summary_json(const backfill *bf, const char *status, bool pretty, sbuf *out)
+summary_json(const backfill *bf, const char *status, bool pretty, const char *error,
+			 sbuf *out)
 {
 	yajl_gen	g = jsonw_new(out, pretty);
 	run_counts	t;
@@ -468,6 +472,8 @@ summary_json(const backfill *bf, const char *status, bool pretty, sbuf *out)
 	totals(bf, &t);
 	yajl_gen_map_open(g);
 	jsonw_str(g, "status", status);
+	if (error)
+		jsonw_str(g, "error", error);
 	jsonw_str(g, "run_id", bf->run.begun ? bf->run.run_id : NULL);
 	jsonw_bool(g, "dry_run", bf->dry_run);
 	jsonw_str(g, "input", bf->input);
@@ -565,6 +571,15 @@ fail_run(backfill *bf)
 		log_detail("Nothing was loaded; run %s is recorded as failed.", bf->run.run_id);
 	else if (!bf->run.begun)
 		log_detail("Nothing was loaded.");
+	if (bf->json)
+	{
+		sbuf		out;
+
+		sbuf_init(&out);
+		summary_json(bf, "failed", true, summary, &out);
+		fwrite(out.data, 1, out.len, stdout);
+		sbuf_release(&out);
+	}
 	return code;
 }
 
@@ -712,11 +727,11 @@ main(int argc, char **argv)
 		totals(&bf, &t);
 		status = t.rejected > 0 ? "partial" : "ok";
 		sbuf_init(&details);
-		summary_json(&bf, status, false, &details);
+		summary_json(&bf, status, false, NULL, &details);
 		if (bf.dry_run)
 		{
-			code = db_command(bf.conn, "ROLLBACK", 0, NULL) ? AUSDASH_EXIT_OK :
-				AUSDASH_EXIT_FAILURE;
+			code = !db_command(bf.conn, "ROLLBACK", 0, NULL) ? AUSDASH_EXIT_FAILURE :
+				t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
 			status = "dry_run";
 		}
 		else if (!run_finish(bf.conn, &bf.run, status, &t, bf.input_sha256,
@@ -736,7 +751,7 @@ main(int argc, char **argv)
 				sbuf		out;
 
 				sbuf_init(&out);
-				summary_json(&bf, status, true, &out);
+				summary_json(&bf, status, true, NULL, &out);
 				fwrite(out.data, 1, out.len, stdout);
 				sbuf_release(&out);
 			}

@@ -301,6 +301,15 @@ for my $case (@bad)
 }
 is(table_state(), $before, 'no bad input committed anything');
 
+# --json says it failed, and why
+{
+	my ($code, $out, $err) = run_command([ $tool, '--json', "$TMP/bad-bad-timestamp.json" ]);
+	is($code, 65, '--json on bad input: exit 65');
+	my $j = eval { JSON::PP->new->decode($out) } // {};
+	is($j->{status}, 'failed', '--json on bad input: status failed');
+	like($j->{error} // '', qr/observations\[0\]\.publishedAt: invalid timestamp/, '--json: the error');
+}
+
 # the same from standard input
 {
 	my ($code, $out, $err) = run_command([ $tool, '-' ], stdin => $bad[2][1]);
@@ -353,6 +362,9 @@ is($r->{status}, 'dry_run', 'dry run: reported as such');
 is($r->{entities}{observations}{inserted}, 3, 'dry run: counts what it would insert');
 is(table_state(), $before, 'dry run: nothing changed');
 is($node->psql('SELECT count(*) FROM public.ingestion_runs'), $runs, 'dry run: no run row');
+
+command_exit_is([ $tool, '--dry-run', '--max-errors=5', $mixed ], 2,
+	'dry run with rejected records: exit 2');
 
 # -v: the human summary on stderr; silent otherwise
 ($code, $out, $err) = run_command([ $tool, '-v', $changed ]);
