@@ -123,8 +123,8 @@ line_at(storeread *sr, uint64_t abs)
 	return sr->scan_line;
 }
 
-static void
-append_where(const storeread *sr, sbuf *out, uint64_t line, uint64_t offset)
+void
+storeread_where_at(const storeread *sr, sbuf *out, uint64_t line, uint64_t offset)
 {
 	if (strcmp(sr->name, "-") == 0)
 		sbuf_appends(out, "standard input");
@@ -140,7 +140,7 @@ storeread_where(const storeread *sr, sbuf *out, const entity_record *rec,
 {
 	const entity_field *f = field ? entity_record_field(rec, field) : NULL;
 
-	append_where(sr, out, f ? f->line : rec->line, f ? f->offset : rec->offset);
+	storeread_where_at(sr, out, f ? f->line : rec->line, f ? f->offset : rec->offset);
 	sbuf_appendf(out, ": %s[%lld]", rec->entity, rec->index);
 	if (field)
 		sbuf_appendf(out, ".%s", field);
@@ -169,7 +169,7 @@ fail_at(storeread *sr, uint64_t offset, const char *path, const char *fmt,...)
 	va_list		ap;
 
 	sbuf_reset(&sr->error);
-	append_where(sr, &sr->error, line_at(sr, offset), offset);
+	storeread_where_at(sr, &sr->error, line_at(sr, offset), offset);
 	sbuf_appends(&sr->error, ": ");
 	if (path)
 		sbuf_appendf(&sr->error, "%s: ", path);

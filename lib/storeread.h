@@ -69,6 +69,10 @@ const char *storeread_error(const storeread *sr);
 void		storeread_where(const storeread *sr, sbuf *out, const entity_record *rec,
 							const char *field);
 
+/* Appends a place given as line and byte offset, in the same form. */
+void		storeread_where_at(const storeread *sr, sbuf *out, uint64_t line,
+							   uint64_t offset);
+
 /* Top-level keys ignored so far (only with ignore_unknown). */
 int			storeread_ignored_keys(const storeread *sr);
 

@@ -134,59 +134,65 @@ slot_of(const entity_desc *d)
 /* --- rejects ------------------------------------------------------------- */
 
 /*
- * A bad record: within --max-errors it is left out (and written to the
- * rejects file); past it, the run fails with the record's place.
+ * One bad record: within --max-errors it is left out (reported, and
+ * written to the rejects file); past it, the run fails with the record's
+ * place (where, as printed) and reason.
  */
+static bool
+take_reject(backfill *bf, const entity_desc *d, const char *where,
+			const reject_info *ri, const char *hint)
+{
+	bf->errors++;
+	if (bf->errors > bf->max_errors)
+	{
+		log_error("%s: %s", where, ri->reason);
+		if (bf->max_errors > 0)
+			log_detail("More than %d records were bad (--max-errors).", bf->max_errors);
+		if (hint)
+			log_hint("%s", hint);
+		bf->exit_code = AUSDASH_EXIT_DATAERR;
+		return false;
+	}
+	log_warning("%s: %s (record rejected)", where, ri->reason);
+	bf->rejected[slot_of(d)]++;
+	if (bf->rejects && !reject_write(bf->rejects, ri))
+	{
+		bf->exit_code = AUSDASH_EXIT_IOERR;
+		return false;
+	}
+	return true;
+}
+
+/* A record that failed its checks. */
 static bool
 reject(backfill *bf, const entity_desc *d, const entity_record *rec,
 	   const char *field, const char *reason)
 {
-	reject_info ri;
+	reject_info ri = {0};
 	sbuf		where;
 	sbuf		path;
 	sbuf		json;
-	bool		ok = true;
+	bool		ok;
 
 	sbuf_init(&where);
 	sbuf_init(&path);
+	sbuf_init(&json);
 	storeread_where(bf->sr, &where, rec, field);
 	sbuf_appendf(&path, "%s[%lld]%s%s", rec->entity, rec->index, field ? "." : "",
 				 field ? field : "");
-	bf->errors++;
-	if (bf->errors > bf->max_errors)
-	{
-		log_error("%s: %s", where.data, reason);
-		if (bf->max_errors > 0)
-			log_detail("More than %d records were bad (--max-errors).", bf->max_errors);
-		bf->exit_code = AUSDASH_EXIT_DATAERR;
-		ok = false;
-	}
-	else
-	{
-		log_warning("%s: %s (record rejected)", where.data, reason);
-		bf->rejected[slot_of(d)]++;
-		if (bf->rejects)
-		{
-			sbuf_init(&json);
-			entity_record_to_json(rec, &json);
-			ri.entity = rec->entity;
-			ri.index = rec->index;
-			ri.line = (long long) rec->line;
-			ri.offset = (long long) rec->offset;
-			ri.path = path.data;
-			ri.reason = reason;
-			ri.record = json.data;
-			ri.key = NULL;
-			if (!reject_write(bf->rejects, &ri))
-			{
-				bf->exit_code = AUSDASH_EXIT_IOERR;
-				ok = false;
-			}
-			sbuf_release(&json);
-		}
-	}
+	if (bf->rejects)
+		entity_record_to_json(rec, &json);
+	ri.entity = rec->entity;
+	ri.index = rec->index;
+	ri.line = (long long) rec->line;
+	ri.offset = (long long) rec->offset;
+	ri.path = path.data;
+	ri.reason = reason;
+	ri.record = json.data;
+	ok = take_reject(bf, d, where.data, &ri, NULL);
 	sbuf_release(&where);
 	sbuf_release(&path);
+	sbuf_release(&json);
 	return ok;
 }
 
@@ -196,50 +202,34 @@ reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
 				long long offset, const char *key, const char *other)
 {
 	backfill   *bf = arg;
-	sbuf		msg;
+	reject_info ri = {0};
+	sbuf		where;
 	sbuf		path;
-	reject_info ri;
-	bool		ok = true;
+	sbuf		reason;
+	bool		ok;
 
-	sbuf_init(&msg);
+	sbuf_init(&where);
 	sbuf_init(&path);
+	sbuf_init(&reason);
 	sbuf_appendf(&path, "%s[%lld]", d->name, ord);
-	sbuf_appendf(&msg, "same source and checksum as the stored snapshot \"%s\"", other);
-	bf->errors++;
-	if (bf->errors > bf->max_errors)
-	{
-		log_error("\"%s\", line %lld, byte %lld: %s: %s", bf->input, line, offset,
-				  path.data, msg.data);
-		log_hint("A payload is stored once per source; the store holds it twice under "
-				 "different snapshotIds.");
-		bf->exit_code = AUSDASH_EXIT_DATAERR;
-		ok = false;
-	}
-	else
-	{
-		log_warning("\"%s\", line %lld, byte %lld: %s: %s (record rejected)", bf->input,
-					line, offset, path.data, msg.data);
-		bf->rejected[slot_of(d)]++;
+	storeread_where_at(bf->sr, &where, line, offset);
+	sbuf_appendf(&where, ": %s", path.data);
+	sbuf_appendf(&reason, "same source and checksum as the stored snapshot \"%s\"", other);
+	ri.entity = d->name;
+	ri.index = ord;
+	ri.line = line;
+	ri.offset = offset;
+	ri.path = path.data;
+	ri.reason = reason.data;
+	ri.key = key;
+	ok = take_reject(bf, d, where.data, &ri,
+					 "A payload is stored once per source; the store holds it twice "
+					 "under different snapshotIds.");
+	if (ok)
 		bf->read[slot_of(d)]--;	/* counted as rejected instead */
-		if (bf->rejects)
-		{
-			ri.entity = d->name;
-			ri.index = ord;
-			ri.line = line;
-			ri.offset = offset;
-			ri.path = path.data;
-			ri.reason = msg.data;
-			ri.record = NULL;
-			ri.key = key;
-			if (!reject_write(bf->rejects, &ri))
-			{
-				bf->exit_code = AUSDASH_EXIT_IOERR;
-				ok = false;
-			}
-		}
-	}
-	sbuf_release(&msg);
+	sbuf_release(&where);
 	sbuf_release(&path);
+	sbuf_release(&reason);
 	return ok;
 }
 

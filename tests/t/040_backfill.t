@@ -353,6 +353,38 @@ command_checks_all([ $tool, '--max-errors=1', $mixed ], 65, [],
 	'past --max-errors: exit 65');
 is(table_state(), $before, 'past --max-errors: nothing committed');
 
+# --- a payload stored twice under different snapshotIds ---------------------
+sub snapshot_json
+{
+	my ($id, $payload) = @_;
+	require Digest::SHA;
+	return "{\"snapshotId\":\"$id\",\"sourceId\":\"aemo_wholesale\",\"checksumSha256\":\""
+	  . Digest::SHA::sha256_hex($payload) . "\",\"capturedAt\":\"2026-03-12T00:45:00.029Z\","
+	  . "\"contentType\":\"text/csv\",\"payload\":\"$payload\"}";
+}
+reset_db();
+my $twice = "$TMP/twice.json";
+write_file($twice, store_json(rawSnapshots => [ snapshot_json('s-1', 'a,b'),
+	snapshot_json('s-2', 'c,d'), snapshot_json('s-3', 'a,b') ]));
+$before = table_state();
+command_checks_all([ $tool, $twice ], 65, [],
+	[ qr/line 1, byte \d+: rawSnapshots\[2\]: same source and checksum as the stored snapshot "s-1"/,
+	  qr/hint: A payload is stored once per source/ ],
+	'same payload twice in one store: exit 65, both ids named');
+is(table_state(), $before, 'same payload twice: nothing committed');
+($code, $out, $err) = run_command([ $tool, '--max-errors=1', "--rejects=$TMP/twice.ndjson",
+	'--json', $twice ]);
+is($code, 2, 'same payload twice within --max-errors: exit 2');
+is($node->psql('SELECT string_agg(snapshot_id, \',\' ORDER BY snapshot_id) FROM public.raw_snapshots'),
+	's-1,s-2', '... the first one and the other payload loaded');
+my ($conflict) = map { JSON::PP->new->decode($_) } split /\n/, slurp_file("$TMP/twice.ndjson");
+is("$conflict->{path}|$conflict->{key}", 'rawSnapshots[2]|s-3', '... the reject names it');
+# against a snapshot already in the database
+write_file("$TMP/again.json", store_json(rawSnapshots => [ snapshot_json('s-9', 'c,d') ]));
+command_checks_all([ $tool, "$TMP/again.json" ], 65, [],
+	[qr/rawSnapshots\[0\]: same source and checksum as the stored snapshot "s-2"/],
+	'a payload already stored under another id: exit 65');
+
 # --- --dry-run ------------------------------------------------------------------
 reset_db();
 $before = table_state();
