@@ -29,6 +29,12 @@ enum
 	DB_OPT_LOCK_TIMEOUT
 };
 
+/* The shared connection options' entries in a getopt_long table. */
+#define DB_LONG_OPTIONS \
+	{"dbname", required_argument, NULL, 'd'}, \
+	{"lock-timeout", required_argument, NULL, DB_OPT_LOCK_TIMEOUT}, \
+	{"statement-timeout", required_argument, NULL, DB_OPT_STATEMENT_TIMEOUT}
+
 void		db_options_init(db_options *o);
 
 /*

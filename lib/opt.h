@@ -37,6 +37,13 @@ bool		opt_parse_duration_ms(const char *arg, const char *optname,
 /* getopt_long value for --help (so that '?' means only an error) */
 #define OPT_HELP 0x3000
 
+/* Every tool's -q, -v, -V and --help entries in a getopt_long table. */
+#define OPT_COMMON_LONG_OPTIONS \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"verbose", no_argument, NULL, 'v'}, \
+	{"version", no_argument, NULL, 'V'}, \
+	{"help", no_argument, NULL, OPT_HELP}
+
 /*
  * Call at the start of main(), after log_init(): getopt_long then names
  * the tool, not its path, in its own messages.

@@ -577,19 +577,14 @@ int
 main(int argc, char **argv)
 {
 	static struct option long_options[] = {
-		{"dbname", required_argument, NULL, 'd'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN},
 		{"json", no_argument, NULL, OPT_JSON},
-		{"lock-timeout", required_argument, NULL, DB_OPT_LOCK_TIMEOUT},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
-		{"quiet", no_argument, NULL, 'q'},
 		{"rejects", required_argument, NULL, OPT_REJECTS},
-		{"statement-timeout", required_argument, NULL, DB_OPT_STATEMENT_TIMEOUT},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, OPT_HELP},
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
 	backfill	bf;

@@ -69,17 +69,12 @@ main(int argc, char **argv)
 		{"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
 		{"allow-out-of-order", no_argument, NULL, OPT_ALLOW_ORDER},
 		{"confirm", no_argument, NULL, OPT_CONFIRM},
-		{"dbname", required_argument, NULL, 'd'},
 		{"dir", required_argument, NULL, OPT_DIR},
 		{"dry-run", no_argument, NULL, 'n'},
-		{"lock-timeout", required_argument, NULL, DB_OPT_LOCK_TIMEOUT},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"statement-timeout", required_argument, NULL, DB_OPT_STATEMENT_TIMEOUT},
 		{"to", required_argument, NULL, OPT_TO},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, OPT_HELP},
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
 	db_options dbo;
