@@ -466,6 +466,30 @@ like($berr, qr/error: interrupted by signal 15/, 'SIGTERM: says so');
 is(table_state(), $before, 'SIGTERM: nothing committed');
 like(last_run(), qr/^failed\|.*interrupted by signal 15/m, 'SIGTERM: run recorded as failed');
 
+# --lock-wait: the second one waits for the first, then runs
+reset_db();
+($bout, $berr) = ('', '');
+$h = IPC::Run::start([ $tool, $big ], '>', \$bout, '2>', \$berr);
+wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_copy)", 'the COPY');
+command_ok([ $tool, '--lock-wait=2min', "$TMP/small.json" ], '--lock-wait: waits, then succeeds');
+$h->finish;
+is($h->full_result(0), 0, '--lock-wait: the first one succeeded too');
+is($node->psql("SELECT s.started_at >= b.finished_at FROM "
+	  . "(SELECT started_at FROM public.ingestion_runs WHERE input_name LIKE '%small.json' "
+	  . " ORDER BY started_at DESC LIMIT 1) s, "
+	  . "(SELECT finished_at FROM public.ingestion_runs WHERE input_name LIKE '%big.json' "
+	  . " AND status = 'ok' ORDER BY started_at DESC LIMIT 1) b"), 't',
+	'--lock-wait: the second started after the first had finished');
+
+# on a terminal: progress with rate and ETA (script(1) provides the tty)
+reset_db();
+{
+	my ($c, $o, $e) = run_command([ 'script', '-qec', "$tool '$big'", '/dev/null' ]);
+	is($c, 0, 'on a terminal: exit 0');
+	like($o, qr/read [\d.]+ of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, ETA \d+ s/,
+		'on a terminal: progress with rate and ETA');
+}
+
 # the big store loads completely
 reset_db();
 $r = backfill_json([$big], 'big store');
