@@ -466,6 +466,23 @@ like($berr, qr/error: interrupted by signal 15/, 'SIGTERM: says so');
 is(table_state(), $before, 'SIGTERM: nothing committed');
 like(last_run(), qr/^failed\|.*interrupted by signal 15/m, 'SIGTERM: run recorded as failed');
 
+# the connection dropped mid-COPY: a clear error, nothing committed, and the
+# run still recorded as failed (over a new connection)
+$before = table_state();
+($bout, $berr) = ('', '');
+$h = IPC::Run::start([ $tool, $big ], '>', \$bout, '2>', \$berr);
+wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_copy)", 'the COPY');
+$node->psql("SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity "
+	  . "WHERE application_name = 'ausdash-backfill'");
+$h->finish;
+is($h->full_result(0) >> 8, 1, 'connection dropped: exit 1');
+like($berr, qr/error: could not send data to server: server closed the connection/,
+	'connection dropped: says so');
+like($berr, qr/detail: Nothing was loaded; run ausdash-backfill-\d+ is recorded as failed/,
+	'connection dropped: the run is recorded as failed anyway');
+is(table_state(), $before, 'connection dropped: nothing committed');
+like(last_run(), qr/^failed\|.*server closed the connection/m, 'connection dropped: run failed');
+
 # --lock-wait: the second one waits for the first, then runs
 reset_db();
 ($bout, $berr) = ('', '');
