@@ -465,6 +465,13 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	t2 = timeutil_now_ms();
 	distinct = c->staged - c->duplicates - c->conflicts;
 	c->unchanged = distinct - c->inserted - c->updated;
+	if (c->unchanged < 0 || (empty && c->unchanged != 0))
+	{
+		log_error("counts of %s do not add up: %lld staged, %lld duplicates, %lld "
+				  "conflicts, but %lld inserted and %lld updated", d->name, c->staged,
+				  c->duplicates, c->conflicts, c->inserted, c->updated);
+		return false;
+	}
 	if (!run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
 		return false;
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
