@@ -211,6 +211,23 @@ entity_find(const char *name)
 	return NULL;
 }
 
+int
+entity_index(const entity_desc *d)
+{
+	for (int i = 0; i < entity_count; i++)
+		if (entity_all[i] == d)
+			return i;
+	log_fatal(AUSDASH_EXIT_SOFTWARE, "entity \"%s\" is not in entity_all", d->name);
+}
+
+void
+entity_path(sbuf *out, const char *entity, long long index, const char *field)
+{
+	sbuf_appendf(out, "%s[%lld]", entity, index);
+	if (field)
+		sbuf_appendf(out, ".%s", field);
+}
+
 const entity_column *
 entity_column_find(const entity_desc *d, const char *field)
 {

@@ -101,6 +101,15 @@ extern const int entity_count;
 /* The descriptor of a top-level key, or NULL. */
 const entity_desc *entity_find(const char *name);
 
+/* d's position in entity_all (0 .. entity_count-1). */
+int			entity_index(const entity_desc *d);
+
+/*
+ * Appends the JSON path of a record, or of one of its fields (field may be
+ * NULL), to out: "observations[1042]" or "observations[1042].publishedAt".
+ */
+void		entity_path(sbuf *out, const char *entity, long long index, const char *field);
+
 /* The column for a JSON field name, or NULL. */
 const entity_column *entity_column_find(const entity_desc *d, const char *field);
 

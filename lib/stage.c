@@ -24,10 +24,11 @@ enum
 	SQL_VERIFY,
 	SQL_EMPTY,
 	SQL_INSERT,
+	SQL_COPY,
 	SQL_COUNT
 };
 static const char *const sql_names[SQL_COUNT] = {
-	"create", "dedupe", "merge", "verify", "empty", "insert"
+	"create", "dedupe", "merge", "verify", "empty", "insert", "copy"
 };
 
 struct stage
@@ -40,15 +41,6 @@ struct stage
 	char	   *sql[MAX_ENTITIES][SQL_COUNT];
 	sbuf		tmp;
 };
-
-static int
-slot_of(const entity_desc *d)
-{
-	for (int i = 0; i < entity_count && i < MAX_ENTITIES; i++)
-		if (entity_all[i] == d)
-			return i;
-	log_fatal(AUSDASH_EXIT_SOFTWARE, "entity \"%s\" is not in entity_all", d->name);
-}
 
 /* --- rendering sql/merge/entity.sql ---------------------------------------- */
 
@@ -196,7 +188,7 @@ render(const char *tmpl, const entity_desc *d)
 static const char *
 entity_sql(stage *s, const entity_desc *d, int which)
 {
-	int			slot = slot_of(d);
+	int			slot = entity_index(d);
 
 	if (s->sql[slot][which] == NULL)
 		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d);
@@ -210,6 +202,8 @@ stage_new(PGconn *conn)
 {
 	stage	   *s = mem_calloc(1, sizeof(*s));
 
+	if (entity_count > MAX_ENTITIES)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "more entities than MAX_ENTITIES in lib/stage.c");
 	s->conn = conn;
 	sbuf_init(&s->tmp);
 	return s;
@@ -234,7 +228,7 @@ stage_free(stage **sp)
 bool
 stage_copy_begin(stage *s, const entity_desc *d)
 {
-	int			slot = slot_of(d);
+	int			slot = entity_index(d);
 
 	if (s->copy)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "COPY of \"%s\" started while \"%s\" is open",
@@ -245,14 +239,7 @@ stage_copy_begin(stage *s, const entity_desc *d)
 			return false;
 		s->created[slot] = true;
 	}
-	sbuf_reset(&s->tmp);
-	sbuf_appendf(&s->tmp, "COPY pg_temp.ausdash_stage_%s (ord, line, byte_offset", d->table);
-	for (int i = 0; i < d->ncolumns; i++)
-		sbuf_appendf(&s->tmp, ", %s", d->columns[i].column);
-	if (d->extra)
-		sbuf_appends(&s->tmp, ", extra");
-	sbuf_appends(&s->tmp, ") FROM STDIN");
-	s->copy = copy_begin(s->conn, s->tmp.data);
+	s->copy = copy_begin(s->conn, entity_sql(s, d, SQL_COPY));
 	if (s->copy == NULL)
 		return false;
 	s->current = d;
@@ -305,7 +292,7 @@ stage_copy_end(stage *s)
 
 	if (s->copy == NULL)
 		return true;
-	slot = slot_of(s->current);
+	slot = entity_index(s->current);
 	if (!copy_end(&s->copy, &rows))
 	{
 		log_detail("While staging \"%s\" into pg_temp.ausdash_stage_%s.",
@@ -334,7 +321,7 @@ static bool
 drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
 	const char *sql = sqlset_find(d->table, "conflicts");
-	int			slot = slot_of(d);
+	int			slot = entity_index(d);
 	PGresult   *res;
 	bool		ok = true;
 
@@ -418,7 +405,7 @@ run_verify(stage *s, const char *set, const char *sql, int nparams,
 bool
 stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
-	int			slot = slot_of(d);
+	int			slot = entity_index(d);
 	stage_counts *c = &s->counts[slot];
 	PGresult   *res;
 	long long	distinct;
@@ -499,5 +486,5 @@ stage_merge_meta(stage *s, const char *version, const char *updated_at,
 const stage_counts *
 stage_get_counts(const stage *s, const entity_desc *d)
 {
-	return &s->counts[slot_of(d)];
+	return &s->counts[entity_index(d)];
 }

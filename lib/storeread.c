@@ -20,6 +20,10 @@
 
 #define MAX_DEPTH 64
 
+/* bits of storeread.seen for the two top-level scalars */
+#define SEEN_VERSION (1u << 30)
+#define SEEN_UPDATED_AT (1u << 29)
+
 typedef struct field_slot
 {
 	size_t		name;			/* offsets into arena */
@@ -59,9 +63,7 @@ struct storeread
 	enum top_key top;			/* what the current top-level value is */
 	const entity_desc *entity;	/* current entity array */
 	char		top_name[64];	/* current top-level key (for messages) */
-	unsigned	seen;			/* bit per entity, plus version/updatedAt */
-	bool		have_version;
-	bool		have_updated_at;
+	unsigned	seen;			/* SEEN_* and a bit per entity_index() */
 	int			skip_depth;		/* depth at which an ignored value started */
 	int			ignored;
 
@@ -123,13 +125,20 @@ line_at(storeread *sr, uint64_t abs)
 	return sr->scan_line;
 }
 
-void
-storeread_where_at(const storeread *sr, sbuf *out, uint64_t line, uint64_t offset)
+/* The input's name as messages show it. */
+static void
+append_name(const storeread *sr, sbuf *out)
 {
 	if (strcmp(sr->name, "-") == 0)
 		sbuf_appends(out, "standard input");
 	else
 		sbuf_appendf(out, "\"%s\"", sr->name);
+}
+
+void
+storeread_where_at(const storeread *sr, sbuf *out, uint64_t line, uint64_t offset)
+{
+	append_name(sr, out);
 	sbuf_appendf(out, ", line %llu, byte %llu", (unsigned long long) line,
 				 (unsigned long long) offset);
 }
@@ -141,9 +150,8 @@ storeread_where(const storeread *sr, sbuf *out, const entity_record *rec,
 	const entity_field *f = field ? entity_record_field(rec, field) : NULL;
 
 	storeread_where_at(sr, out, f ? f->line : rec->line, f ? f->offset : rec->offset);
-	sbuf_appendf(out, ": %s[%lld]", rec->entity, rec->index);
-	if (field)
-		sbuf_appendf(out, ".%s", field);
+	sbuf_appends(out, ": ");
+	entity_path(out, rec->entity, rec->index, field);
 }
 
 /* Sets an error about the input as a whole. */
@@ -151,10 +159,7 @@ static void
 fail_input(storeread *sr, const char *what)
 {
 	sbuf_reset(&sr->error);
-	if (strcmp(sr->name, "-") == 0)
-		sbuf_appends(&sr->error, "standard input");
-	else
-		sbuf_appendf(&sr->error, "\"%s\"", sr->name);
+	append_name(sr, &sr->error);
 	sbuf_appendf(&sr->error, ": %s", what);
 }
 
@@ -179,14 +184,17 @@ fail_at(storeread *sr, uint64_t offset, const char *path, const char *fmt,...)
 	return 0;
 }
 
-static const char *
-record_path(storeread *sr, sbuf *buf, const char *field)
+/* Sets the error about the current record (the element being read). */
+static int
+fail_record(storeread *sr, uint64_t offset, const char *what)
 {
-	sbuf_reset(buf);
-	sbuf_appendf(buf, "%s[%lld]", sr->top_name, sr->index);
-	if (field)
-		sbuf_appendf(buf, ".%s", field);
-	return buf->data;
+	sbuf		path;
+
+	sbuf_init(&path);
+	entity_path(&path, sr->top_name, sr->index, NULL);
+	fail_at(sr, offset, path.data, "%s", what);
+	sbuf_release(&path);
+	return 0;
 }
 
 /* --- records ------------------------------------------------------------- */
@@ -285,17 +293,15 @@ top_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 	f.offset = off;
 	if (sr->top == TOP_VERSION)
 	{
-		char		buf[64];
 		char	   *end;
 
 		if (type != ENTITY_JSON_NUMBER)
 			return fail_at(sr, off, "version", "expected the number 1, found %s",
 						   entity_json_type_name(type));
-		snprintf(buf, sizeof(buf), "%.*s", (int) len, val);
-		if (strtod(buf, &end) != 1.0 || *end != '\0')
+		if (strtod(sr->meta.data, &end) != 1.0 || *end != '\0')
 			return fail_at(sr, off, "version",
-						   "unsupported store version %s (only version 1 is known)", buf);
-		sr->have_version = true;
+						   "unsupported store version %.40s (only version 1 is known)",
+						   sr->meta.data);
 	}
 	else if (sr->top == TOP_UPDATED_AT)
 	{
@@ -307,7 +313,6 @@ top_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 		if (memchr(val, '\0', len) || !isotime_parse(val, len, NULL, &why))
 			return fail_at(sr, off, "updatedAt", "invalid timestamp \"%.*s\"",
 						   (int) (len > 40 ? 40 : len), val);
-		sr->have_updated_at = true;
 	}
 	else
 		return fail_at(sr, off, sr->top_name, "expected an array, found %s",
@@ -326,8 +331,7 @@ top_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 static int
 on_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 {
-	sbuf		path;
-	int			rc;
+	char		what[64];
 
 	if (sr->gen)
 	{
@@ -350,11 +354,9 @@ on_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 		case 1:
 			return top_scalar(sr, type, val, len);
 		case 2:
-			sbuf_init(&path);
-			rc = fail_at(sr, current_offset(sr), record_path(sr, &path, NULL),
-						 "expected an object, found %s", entity_json_type_name(type));
-			sbuf_release(&path);
-			return rc;
+			snprintf(what, sizeof(what), "expected an object, found %s",
+					 entity_json_type_name(type));
+			return fail_record(sr, current_offset(sr), what);
 		default:
 			return add_value(sr, type, val, len);
 	}
@@ -459,16 +461,7 @@ open_container(storeread *sr, bool map)
 			return 1;
 		case 3:
 			if (!map)
-			{
-				sbuf		path;
-				int			rc;
-
-				sbuf_init(&path);
-				rc = fail_at(sr, off, record_path(sr, &path, NULL),
-							 "expected an object, found an array");
-				sbuf_release(&path);
-				return rc;
-			}
+				return fail_record(sr, off, "expected an object, found an array");
 			record_reset(sr);
 			sr->rec_line = line_at(sr, off - 1);
 			sr->rec_offset = off - 1;	/* at the brace */
@@ -547,20 +540,17 @@ top_key(storeread *sr, const char *key, size_t len)
 	if (strcmp(sr->top_name, "version") == 0)
 	{
 		sr->top = TOP_VERSION;
-		bit = 1u << 30;
+		bit = SEEN_VERSION;
 	}
 	else if (strcmp(sr->top_name, "updatedAt") == 0)
 	{
 		sr->top = TOP_UPDATED_AT;
-		bit = 1u << 29;
+		bit = SEEN_UPDATED_AT;
 	}
 	else if (sr->entity)
 	{
 		sr->top = TOP_ENTITY;
-		bit = 0;
-		for (int i = 0; i < entity_count; i++)
-			if (entity_all[i] == sr->entity)
-				bit = 1u << i;
+		bit = 1u << entity_index(sr->entity);
 	}
 	else if (sr->ignore_unknown)
 	{
@@ -602,16 +592,7 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	/* depth 3: a record's field name */
 	off = current_offset(sr);
 	if (memchr(key, '\0', len))
-	{
-		sbuf		path;
-		int			rc;
-
-		sbuf_init(&path);
-		rc = fail_at(sr, off, record_path(sr, &path, NULL),
-					 "field name contains a NUL character");
-		sbuf_release(&path);
-		return rc;
-	}
+		return fail_record(sr, off, "field name contains a NUL character");
 	sr->key = sr->arena.len;
 	sbuf_append(&sr->arena, (const char *) key, len);
 	sbuf_appendc(&sr->arena, '\0');
@@ -757,12 +738,13 @@ storeread_finish(storeread *sr)
 			syntax_error(sr, true);
 		return false;
 	}
-	if (!sr->have_version)
+	/* a key is marked seen before its value, and a bad value stops the reader */
+	if (!(sr->seen & SEEN_VERSION))
 	{
 		fail_input(sr, "missing top-level key \"version\"");
 		return false;
 	}
-	if (!sr->have_updated_at)
+	if (!(sr->seen & SEEN_UPDATED_AT))
 	{
 		fail_input(sr, "missing top-level key \"updatedAt\"");
 		return false;
@@ -771,17 +753,16 @@ storeread_finish(storeread *sr)
 	{
 		const entity_desc *d = entity_find(required[i]);
 
-		for (int j = 0; j < entity_count; j++)
-			if (entity_all[j] == d && !(sr->seen & (1u << j)))
-			{
-				sbuf		what;
+		if (!(sr->seen & (1u << entity_index(d))))
+		{
+			sbuf		what;
 
-				sbuf_init(&what);
-				sbuf_appendf(&what, "missing top-level array \"%s\"", d->name);
-				fail_input(sr, what.data);
-				sbuf_release(&what);
-				return false;
-			}
+			sbuf_init(&what);
+			sbuf_appendf(&what, "missing top-level array \"%s\"", d->name);
+			fail_input(sr, what.data);
+			sbuf_release(&what);
+			return false;
+		}
 	}
 	return true;
 }

@@ -122,15 +122,6 @@ on_signal(int signo)
 		PQcancel(c, err, sizeof(err));
 }
 
-static int
-slot_of(const entity_desc *d)
-{
-	for (int i = 0; i < entity_count; i++)
-		if (entity_all[i] == d)
-			return i;
-	return 0;
-}
-
 /* --- rejects ------------------------------------------------------------- */
 
 /*
@@ -154,7 +145,7 @@ take_reject(backfill *bf, const entity_desc *d, const char *where,
 		return false;
 	}
 	log_warning("%s: %s (record rejected)", where, ri->reason);
-	bf->rejected[slot_of(d)]++;
+	bf->rejected[entity_index(d)]++;
 	if (bf->rejects && !reject_write(bf->rejects, ri))
 	{
 		bf->exit_code = AUSDASH_EXIT_IOERR;
@@ -178,8 +169,7 @@ reject(backfill *bf, const entity_desc *d, const entity_record *rec,
 	sbuf_init(&path);
 	sbuf_init(&json);
 	storeread_where(bf->sr, &where, rec, field);
-	sbuf_appendf(&path, "%s[%lld]%s%s", rec->entity, rec->index, field ? "." : "",
-				 field ? field : "");
+	entity_path(&path, rec->entity, rec->index, field);
 	if (bf->rejects)
 		entity_record_to_json(rec, &json);
 	ri.entity = rec->entity;
@@ -211,7 +201,7 @@ reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
 	sbuf_init(&where);
 	sbuf_init(&path);
 	sbuf_init(&reason);
-	sbuf_appendf(&path, "%s[%lld]", d->name, ord);
+	entity_path(&path, d->name, ord, NULL);
 	storeread_where_at(bf->sr, &where, line, offset);
 	sbuf_appendf(&where, ": %s", path.data);
 	sbuf_appendf(&reason, "same source and checksum as the stored snapshot \"%s\"", other);
@@ -226,7 +216,7 @@ reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
 					 "A payload is stored once per source; the store holds it twice "
 					 "under different snapshotIds.");
 	if (ok)
-		bf->read[slot_of(d)]--;	/* counted as rejected instead */
+		bf->read[entity_index(d)]--;	/* counted as rejected instead */
 	sbuf_release(&where);
 	sbuf_release(&path);
 	sbuf_release(&reason);
@@ -277,14 +267,25 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	if (!entity_check_record(d, rec, bf->ignore_unknown, bycol, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
 	if (bf->ignore_unknown && !d->extra)
-		for (int i = 0; i < rec->nfields; i++)
-			if (entity_column_find(d, rec->fields[i].name) == NULL)
-			{
-				if (bf->ignored_fields++ == 0)
-					bf->first_ignored = mem_asprintf("%s[%lld].%s", rec->entity,
-													 rec->index, rec->fields[i].name);
-			}
-	bf->read[slot_of(d)]++;
+	{
+		/* fields without a column: a field is never twice, so count them */
+		int			known = 0;
+
+		for (int i = 0; i < d->ncolumns; i++)
+			known += bycol[i] != NULL;
+		if (known < rec->nfields && bf->ignored_fields == 0)
+			for (int i = 0; i < rec->nfields && bf->first_ignored == NULL; i++)
+				if (entity_column_find(d, rec->fields[i].name) == NULL)
+				{
+					sbuf		path;
+
+					sbuf_init(&path);
+					entity_path(&path, rec->entity, rec->index, rec->fields[i].name);
+					bf->first_ignored = sbuf_detach(&path, NULL);
+				}
+		bf->ignored_fields += rec->nfields - known;
+	}
+	bf->read[entity_index(d)]++;
 	if (!stage_add(bf->st, rec, bycol))
 	{
 		bf->exit_code = AUSDASH_EXIT_FAILURE;

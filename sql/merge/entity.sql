@@ -22,6 +22,10 @@ CREATE TEMP TABLE ausdash_stage_{table} (
 {stage_columns}
 ) ON COMMIT DROP;
 
+-- name: copy
+-- The rows, in the order lib/stage.c writes their fields.
+COPY pg_temp.ausdash_stage_{table} (ord, line, byte_offset, {columns}) FROM STDIN;
+
 -- name: dedupe
 -- In-input duplicates of a key: keep the last occurrence.  Finding the
 -- duplicated keys first (usually none) avoids joining the whole table
