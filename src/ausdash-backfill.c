@@ -604,6 +604,7 @@ main(int argc, char **argv)
 	memset(&bf, 0, sizeof(bf));
 	sbuf_init(&bf.why);
 	bf.started_ms = timeutil_now_ms();
+	bf.progress_ms = bf.started_ms;	/* the first report after one interval */
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
