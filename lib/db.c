@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <signal.h>
 
 #include "db.h"
 #include "log.h"
@@ -345,4 +346,51 @@ bool
 db_connection_lost(PGconn *conn)
 {
 	return conn == NULL || PQstatus(conn) == CONNECTION_BAD;
+}
+
+/* --- cancel on SIGINT and SIGTERM ---------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+static PGcancel *volatile cancel_handle;
+
+static void
+on_signal(int signo)
+{
+	PGcancel   *c = cancel_handle;
+	char		err[64];
+
+	interrupted = signo;
+	if (c)
+		PQcancel(c, err, sizeof(err));
+}
+
+void
+db_cancel_on_signals(PGconn *conn)
+{
+	struct sigaction sa;
+
+	cancel_handle = PQgetCancel(conn);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+db_cancel_reset(void)
+{
+	PGcancel   *c = cancel_handle;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	cancel_handle = NULL;
+	if (c)
+		PQfreeCancel(c);
+}
+
+int
+db_interrupted(void)
+{
+	return (int) interrupted;
 }

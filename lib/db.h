@@ -77,4 +77,13 @@ bool		db_connection_lost(PGconn *conn);
  */
 char	   *db_redact(const char *msg, const char *conninfo);
 
+/*
+ * Until db_cancel_reset(): SIGINT and SIGTERM set a flag (db_interrupted()
+ * returns the signal) and cancel conn's running statement.  Without
+ * SA_RESTART, so a read blocked on a pipe returns to look at the flag.
+ */
+void		db_cancel_on_signals(PGconn *conn);
+void		db_cancel_reset(void);
+int			db_interrupted(void);
+
 #endif

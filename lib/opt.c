@@ -4,7 +4,10 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "opt.h"
@@ -139,4 +142,26 @@ opt_print_connection_help(void)
 		   "                            abort any statement that takes longer (e.g. 30s)\n"
 		   "      --lock-timeout=DURATION\n"
 		   "                            abort any wait for a table lock longer than this\n");
+}
+
+int
+opt_open_input(const char *path, const char *what, const char *hint)
+{
+	int			fd;
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	{
+		int			err = errno;
+
+		log_error("could not open %s \"%s\": %s", what, path, strerror(err));
+		if (err == ENOENT && hint)
+			log_hint("%s", hint);
+		exit(err == ENOENT || err == ENOTDIR ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR);
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		log_fatal(AUSDASH_EXIT_NOINPUT, "could not read %s \"%s\": Is a directory", what, path);
+	return fd;
 }

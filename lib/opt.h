@@ -68,4 +68,11 @@ void		opt_no_extra_args(int argc, char **argv, int optind_);
 /* Prints the connection-options block of --help. */
 void		opt_print_connection_help(void);
 
+/*
+ * Opens an input file for reading ("-" is standard input), or exits: 66
+ * when it is missing (with hint, if not NULL) or a directory, 74 otherwise.
+ * what names it in messages ("store", "payload").
+ */
+int			opt_open_input(const char *path, const char *what, const char *hint);
+
 #endif

@@ -5,10 +5,8 @@
 #include "../lib/common.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,9 +77,6 @@ typedef struct backfill
 	sbuf		why;
 } backfill;
 
-static volatile sig_atomic_t interrupted;
-static PGcancel *volatile cancel_handle;
-
 static void
 help(const char *progname)
 {
@@ -109,17 +104,6 @@ help(const char *progname)
 	printf("\nExit status: 0 loaded; 1 failed, nothing loaded; 2 loaded with rejected records;\n"
 		   "64 usage; 65 bad input, nothing loaded; 66 input not found; 69 database\n"
 		   "unavailable; 74 read error; 75 another backfill holds the lock.\n");
-}
-
-static void
-on_signal(int signo)
-{
-	PGcancel   *c = cancel_handle;
-	char		err[64];
-
-	interrupted = signo;
-	if (c)
-		PQcancel(c, err, sizeof(err));
 }
 
 /* --- rejects ------------------------------------------------------------- */
@@ -319,25 +303,11 @@ open_input(backfill *bf)
 {
 	struct stat st;
 
-	if (strcmp(bf->input, "-") == 0)
-		bf->fd = STDIN_FILENO;
-	else if ((bf->fd = open(bf->input, O_RDONLY | O_CLOEXEC)) < 0)
-	{
-		log_error("could not open store \"%s\": %m", bf->input);
-		if (errno == ENOENT)
-			log_hint("Give the store's path as an argument or in AUS_DASH_STORE_PATH.");
-		exit(errno == ENOENT || errno == ENOTDIR ? AUSDASH_EXIT_NOINPUT :
-			 AUSDASH_EXIT_IOERR);
-	}
+	bf->fd = opt_open_input(bf->input, "store",
+							"Give the store's path as an argument or in AUS_DASH_STORE_PATH.");
 	bf->size = -1;
-	if (fstat(bf->fd, &st) == 0)
-	{
-		if (S_ISDIR(st.st_mode))
-			log_fatal(AUSDASH_EXIT_NOINPUT, "could not read store \"%s\": Is a directory",
-					  bf->input);
-		if (S_ISREG(st.st_mode))
-			bf->size = st.st_size;
-	}
+	if (fstat(bf->fd, &st) == 0 && S_ISREG(st.st_mode))
+		bf->size = st.st_size;
 }
 
 static void
@@ -373,9 +343,9 @@ read_input(backfill *bf)
 	{
 		ssize_t		n = read(bf->fd, buf, READ_CHUNK);
 
-		if (interrupted)
+		if (db_interrupted())
 		{
-			log_error("interrupted by signal %d", (int) interrupted);
+			log_error("interrupted by signal %d", db_interrupted());
 			bf->exit_code = AUSDASH_EXIT_FAILURE;
 			ok = false;
 			break;
@@ -533,9 +503,9 @@ merge_all(backfill *bf)
 {
 	for (int i = 0; i < entity_count; i++)
 	{
-		if (interrupted)
+		if (db_interrupted())
 		{
-			log_error("interrupted by signal %d", (int) interrupted);
+			log_error("interrupted by signal %d", db_interrupted());
 			return false;
 		}
 		if (!stage_merge(bf->st, entity_all[i], reject_conflict, bf))
@@ -593,7 +563,6 @@ main(int argc, char **argv)
 	const char *status;
 	run_counts	t;
 	sbuf		details;
-	struct sigaction sa;
 	int			c;
 	int			code;
 
@@ -673,13 +642,7 @@ main(int argc, char **argv)
 			exit(AUSDASH_EXIT_FAILURE);
 	}
 
-	/* no SA_RESTART: a read blocked on a pipe returns to see the flag */
-	cancel_handle = PQgetCancel(bf.conn);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	db_cancel_on_signals(bf.conn);
 
 	bf.run.job = BACKFILL_JOB;
 	bf.run.lock_name = BACKFILL_LOCK;
@@ -747,15 +710,7 @@ main(int argc, char **argv)
 
 	if (bf.rejects && !reject_close(&bf.rejects) && code == AUSDASH_EXIT_OK)
 		code = AUSDASH_EXIT_IOERR;
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	if (cancel_handle)
-	{
-		PGcancel   *ch = cancel_handle;
-
-		cancel_handle = NULL;
-		PQfreeCancel(ch);
-	}
+	db_cancel_reset();
 	if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
 		lock_release(bf.conn, BACKFILL_LOCK);
 	db_disconnect(&bf.conn);
