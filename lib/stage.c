@@ -39,6 +39,7 @@ struct stage
 	bool		created[MAX_ENTITIES];
 	stage_counts counts[MAX_ENTITIES];
 	char	   *sql[MAX_ENTITIES][SQL_COUNT];
+	const char *uncompared;		/* a column left out of {values(a)}, or NULL */
 	sbuf		tmp;
 };
 
@@ -76,7 +77,7 @@ enum
  */
 static void
 append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
-			   const char *a, const char *b, const char *sep)
+			   const char *a, const char *b, const char *sep, const char *skip)
 {
 	bool		first = true;
 
@@ -97,7 +98,8 @@ append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
 			col = d->columns[i].column;
 			type = entity_sql_type(d->columns[i].kind);
 		}
-		if ((which == COLS_KEY && !is_key(d, col)) || (which == COLS_OTHER && is_key(d, col)))
+		if ((which == COLS_KEY && !is_key(d, col)) || (which == COLS_OTHER && is_key(d, col)) ||
+			(skip && strcmp(col, skip) == 0))
 			continue;
 		if (!first)
 			sbuf_appends(out, sep);
@@ -120,7 +122,7 @@ append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
  * is in its header) for d.  Returns a malloc'd string; the caller frees it.
  */
 static char *
-render(const char *tmpl, const entity_desc *d)
+render(const char *tmpl, const entity_desc *d, const char *uncompared)
 {
 	sbuf		out;
 	const char *p = tmpl;
@@ -161,21 +163,24 @@ render(const char *tmpl, const entity_desc *d)
 		else if (strcmp(name, "key1") == 0)
 			sbuf_appends(&out, entity_column_find(d, d->key[0])->column);
 		else if (strcmp(name, "stage_columns") == 0)
-			append_columns(&out, d, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n");
+			append_columns(&out, d, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n", NULL);
 		else if (strcmp(name, "columns") == 0)
-			append_columns(&out, d, COLS_ALL, FMT_NAME, NULL, NULL, ", ");
+			append_columns(&out, d, COLS_ALL, FMT_NAME, NULL, NULL, ", ", NULL);
 		else if (strcmp(name, "key") == 0)
-			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ");
+			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ", NULL);
 		else if (strcmp(name, "key_eq") == 0)
-			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1], " AND ");
+			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1], " AND ", NULL);
 		else if (strcmp(name, "values") == 0)
 		{
+			const entity_column *u = uncompared ? entity_column_find(d, uncompared) : NULL;
+
 			sbuf_appendc(&out, '(');
-			append_columns(&out, d, COLS_OTHER, FMT_NAME, args[0], NULL, ", ");
+			append_columns(&out, d, COLS_OTHER, FMT_NAME, args[0], NULL, ", ",
+						   u ? u->column : NULL);
 			sbuf_appendc(&out, ')');
 		}
 		else if (strcmp(name, "set") == 0)
-			append_columns(&out, d, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ");
+			append_columns(&out, d, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ", NULL);
 		else
 			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: unknown placeholder {%s}",
 					  name);
@@ -191,11 +196,22 @@ entity_sql(stage *s, const entity_desc *d, int which)
 	int			slot = entity_index(d);
 
 	if (s->sql[slot][which] == NULL)
-		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d);
+		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d,
+										   s->uncompared);
 	return s->sql[slot][which];
 }
 
 /* --- staging ---------------------------------------------------------------- */
+
+void
+stage_set_uncompared(stage *s, const char *field)
+{
+	for (int i = 0; i < MAX_ENTITIES; i++)
+		for (int k = 0; k < SQL_COUNT; k++)
+			if (s->sql[i][k])
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_uncompared after first use");
+	s->uncompared = field;
+}
 
 stage *
 stage_new(PGconn *conn)

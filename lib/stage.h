@@ -39,6 +39,14 @@ typedef struct stage stage;
 stage	   *stage_new(PGconn *conn);
 void		stage_free(stage **s);
 
+/*
+ * Leaves the column of a JSON field (e.g. "ingestedAt") out of the test
+ * whether a row changed: a row that differs only there is unchanged and
+ * kept as it is; a changed row still takes the new value.  Call it before
+ * anything is staged.
+ */
+void		stage_set_uncompared(stage *s, const char *field);
+
 /* Creates d's staging table if not yet done and starts its COPY. */
 bool		stage_copy_begin(stage *s, const entity_desc *d);
 /*

@@ -17,6 +17,15 @@ timeutil_now_ms(void)
 	return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t
+timeutil_epoch_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 timeutil_sleep_ms(long ms)
 {

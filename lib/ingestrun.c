@@ -1,0 +1,357 @@
+/*
+ * lib/ingestrun.c - the run around ausdash-ingest and ausdash-replay.
+ */
+#include "common.h"
+
+#include <ctype.h>
+#include <limits.h>
+
+#include "ingestrun.h"
+#include "jsonw.h"
+#include "lock.h"
+#include "log.h"
+#include "opt.h"
+#include "sbuf.h"
+#include "timeutil.h"
+#include "banned.h"
+
+void
+ingestrun_init(ingestrun *r, const char *tool)
+{
+	memset(r, 0, sizeof(*r));
+	r->tool = tool;
+	r->check_footer = true;
+	r->started_ms = timeutil_now_ms();
+	r->run.run_mode = strcmp(tool, "ausdash-replay") == 0 ? "replay" : "scheduled";
+}
+
+void
+ingestrun_print_help(const char *exit_status)
+{
+	printf("  -n, --dry-run             do everything, report, then roll back\n"
+		   "      --allow-cursor-rewind let the cursor move to an older date\n"
+		   "      --json                print a JSON summary on stdout\n"
+		   "      --lock-wait=DURATION  wait this long for a run of the same source\n"
+		   "                            (default: 0, fail at once)\n"
+		   "      --max-errors=N        reject up to N bad rows, load the rest and exit\n"
+		   "                            with status 2 (default: 0)\n"
+		   "      --rejects=FILE        write each rejected row to FILE (NDJSON)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "  -v, --verbose             print a summary, then more (repeat)\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: %s\n", exit_status);
+}
+
+bool
+ingestrun_option(ingestrun *r, int c, const char *arg)
+{
+	switch (c)
+	{
+		case 's':
+			r->source_id = arg;
+			return true;
+		case 'f':
+			r->format_name = arg;
+			return true;
+		case 'n':
+			r->dry_run = true;
+			return true;
+		case INGESTRUN_OPT_ALLOW_REWIND:
+			r->allow_rewind = true;
+			return true;
+		case INGESTRUN_OPT_JSON:
+			r->json = true;
+			return true;
+		case INGESTRUN_OPT_LOCK_WAIT:
+			if (!opt_parse_duration_ms(arg, "--lock-wait", 0, 86400000L, &r->lock_wait_ms))
+				opt_bad_option();
+			return true;
+		case INGESTRUN_OPT_MAX_ERRORS:
+			if (!opt_parse_int(arg, "--max-errors", 0, INT_MAX, &r->max_errors))
+				opt_bad_option();
+			return true;
+		case INGESTRUN_OPT_REJECTS:
+			r->rejects_path = arg;
+			return true;
+		case 'q':
+			log_less_verbose();
+			return true;
+		case 'v':
+			log_more_verbose();
+			return true;
+	}
+	return false;
+}
+
+void
+ingestrun_check_options(ingestrun *r, const char *format_name)
+{
+	const feed_source *src;
+
+	if (format_name == NULL)
+		format_name = r->format_name;
+	if (r->source_id == NULL)
+		log_usage_fatal("option --source is required");
+	for (const char *p = r->source_id; *p; p++)
+		if (!islower((unsigned char) *p) && !isdigit((unsigned char) *p) && *p != '_')
+			log_usage_fatal("invalid source id \"%s\" (lower-case letters, digits and _)",
+							r->source_id);
+	if (*r->source_id == '\0' || strlen(r->source_id) > 100)
+		log_usage_fatal("invalid source id \"%s\"", r->source_id);
+	if (r->rejects_path && r->max_errors == 0)
+		log_usage_fatal("option --rejects needs --max-errors");
+	src = feed_source_find(r->source_id);
+	if (format_name)
+	{
+		r->format = feed_format_find(format_name);
+		if (r->format == NULL)
+		{
+			log_error("unknown format \"%s\"", format_name);
+			log_hint("See %s --list-formats.", "ausdash-ingest");
+			exit(AUSDASH_EXIT_USAGE);
+		}
+	}
+	else if (src)
+		r->format = feed_format_find(src->format);
+	else
+	{
+		log_error("source \"%s\" has no default format; give one with --format",
+				  r->source_id);
+		log_hint("See %s --list-formats.", "ausdash-ingest");
+		exit(AUSDASH_EXIT_USAGE);
+	}
+	snprintf(r->job, sizeof(r->job), "%s",
+			 r->format->job ? r->format->job :
+			 src ? src->job : "ausdash-ingest");
+	if (!src && !r->format->job)
+		snprintf(r->job, sizeof(r->job), "ingest-%s", r->source_id);
+	snprintf(r->lock_name, sizeof(r->lock_name), "ingest:%s", r->source_id);
+}
+
+void
+ingestrun_start(ingestrun *r, const db_options *dbo)
+{
+	if (r->rejects_path && (r->rejects = reject_open(r->rejects_path)) == NULL)
+		exit(AUSDASH_EXIT_IOERR);
+	r->conn = db_connect(dbo, AUSDASH_EXIT_UNAVAILABLE);
+	switch (lock_acquire(r->conn, r->lock_name, r->lock_wait_ms))
+	{
+		case LOCK_ACQUIRED:
+			break;
+		case LOCK_BUSY:
+			log_error("another run of source \"%s\" is in progress (advisory lock \"%s\" is "
+					  "held)", r->source_id, r->lock_name);
+			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
+			db_disconnect(&r->conn);
+			exit(AUSDASH_EXIT_LOCKED);
+		case LOCK_ERROR:
+			db_disconnect(&r->conn);
+			exit(AUSDASH_EXIT_FAILURE);
+	}
+	db_cancel_on_signals(r->conn);
+	r->run.job = r->job;
+	r->run.lock_name = r->lock_name;
+	r->run.source_id = r->source_id;
+	r->run.input_name = r->input;
+	if (!r->dry_run && !run_begin(r->conn, &r->run))
+	{
+		db_disconnect(&r->conn);
+		exit(AUSDASH_EXIT_FAILURE);
+	}
+	r->in = ingest_new(r->conn, r->source_id);
+	r->in->max_errors = r->max_errors;
+	r->in->rejects = r->rejects;
+	r->in->check_footer = r->check_footer;
+	r->in->allow_rewind = r->allow_rewind;
+	if (!db_command(r->conn, "BEGIN", 0, NULL) || !ingest_prepare(r->in, r->format))
+		exit(ingestrun_end(r, false));
+}
+
+bool
+ingestrun_interrupted(void)
+{
+	if (db_interrupted())
+	{
+		log_error("interrupted by signal %d", db_interrupted());
+		return true;
+	}
+	return false;
+}
+
+/* --- summary --------------------------------------------------------------- */
+
+static void
+counts(const ingestrun *r, run_counts *t)
+{
+	const stage_counts *c = ingest_counts(r->in);
+
+	memset(t, 0, sizeof(*t));
+	t->read = r->in->read;
+	t->inserted = c->inserted;
+	t->updated = c->updated;
+	t->unchanged = c->unchanged;
+	t->rejected = r->in->rejected;
+}
+
+static void
+summary_json(const ingestrun *r, const char *status, bool pretty, const char *error,
+			 sbuf *out)
+{
+	yajl_gen	g = jsonw_new(out, pretty);
+	const stage_counts *c = ingest_counts(r->in);
+	bool		replay = strcmp(r->run.run_mode, "replay") == 0;
+
+	yajl_gen_map_open(g);
+	jsonw_str(g, "status", status);
+	if (error)
+		jsonw_str(g, "error", error);
+	jsonw_str(g, "run_id", r->run.begun ? r->run.run_id : NULL);
+	jsonw_str(g, "job", r->job);
+	jsonw_str(g, "run_mode", r->run.run_mode);
+	jsonw_bool(g, "dry_run", r->dry_run);
+	jsonw_str(g, "source", r->source_id);
+	jsonw_str(g, "format", r->format->name);
+	if (replay)
+		jsonw_int(g, "snapshots", r->snapshots);
+	else
+	{
+		jsonw_str(g, "input", r->input);
+		jsonw_int(g, "input_bytes", r->input_bytes);
+		jsonw_str(g, "input_sha256", r->input_sha256);
+		jsonw_str(g, "snapshot_id", r->snapshot_id[0] ? r->snapshot_id : NULL);
+		jsonw_str(g, "duplicate_of", r->duplicate_of[0] ? r->duplicate_of : NULL);
+	}
+	jsonw_int(g, "duration_ms", timeutil_now_ms() - r->started_ms);
+	jsonw_key(g, "observations");
+	yajl_gen_map_open(g);
+	jsonw_int(g, "read", r->in->read);
+	jsonw_int(g, "inserted", c->inserted);
+	jsonw_int(g, "updated", c->updated);
+	jsonw_int(g, "unchanged", c->unchanged);
+	jsonw_int(g, "duplicates", c->duplicates);
+	jsonw_int(g, "rejected", r->in->rejected);
+	jsonw_int(g, "skipped", r->in->skipped);
+	yajl_gen_map_close(g);
+	jsonw_key(g, "cursor");
+	yajl_gen_map_open(g);
+	jsonw_str(g, "newest", r->in->cursor[0] ? r->in->cursor : NULL);
+	jsonw_str(g, "previous", r->in->old_cursor[0] ? r->in->old_cursor : NULL);
+	jsonw_bool(g, "moved", r->in->cursor_moved);
+	jsonw_bool(g, "kept", r->in->cursor_kept);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+print_json(const ingestrun *r, const char *status, const char *error)
+{
+	sbuf		out;
+
+	if (!r->json)
+		return;
+	sbuf_init(&out);
+	summary_json(r, status, true, error, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	sbuf_release(&out);
+}
+
+static void
+summary_text(const ingestrun *r, const char *status)
+{
+	const stage_counts *c = ingest_counts(r->in);
+
+	if (r->duplicate_of[0])
+	{
+		log_info("%s: payload already stored as snapshot %s; nothing else done",
+				 r->dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
+		return;
+	}
+	log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
+			 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
+			 r->source_id, r->format->name,
+			 r->in->read, c->inserted, c->updated, c->unchanged, r->in->rejected);
+	if (r->in->cursor_moved && r->in->old_cursor[0])
+		log_info("cursor of %s moved to %s (was %s)", r->source_id, r->in->cursor,
+				 r->in->old_cursor);
+	else if (r->in->cursor_moved)
+		log_info("cursor of %s set to %s", r->source_id, r->in->cursor);
+}
+
+/* --- the end --------------------------------------------------------------- */
+
+static int
+fail(ingestrun *r)
+{
+	run_counts	t;
+	char		summary[1024];
+	int			code = r->in && r->in->exit_code != AUSDASH_EXIT_OK ? r->in->exit_code :
+		AUSDASH_EXIT_FAILURE;
+
+	if (db_interrupted())
+		code = AUSDASH_EXIT_FAILURE;
+	snprintf(summary, sizeof(summary), "%s", log_last_error());
+	if (!db_connection_lost(r->conn))
+		PQclear(PQexec(r->conn, "ROLLBACK"));
+	counts(r, &t);
+	t.inserted = t.updated = t.unchanged = 0;
+	if (r->run.begun && run_fail(r->conn, &r->run, summary, &t))
+		log_detail("Nothing was loaded; run %s is recorded as failed.", r->run.run_id);
+	else if (!r->run.begun)
+		log_detail("Nothing was loaded.");
+	print_json(r, "failed", summary);
+	return code;
+}
+
+int
+ingestrun_end(ingestrun *r, bool ok)
+{
+	run_counts	t;
+	const char *status;
+	sbuf		details;
+	int			code;
+
+	if (r->in == NULL)
+		r->in = ingest_new(r->conn, r->source_id);
+	if (ok && ingestrun_interrupted())
+		ok = false;
+	if (!ok)
+		code = fail(r);
+	else
+	{
+		counts(r, &t);
+		status = r->duplicate_of[0] ? "skipped_duplicate" : t.rejected > 0 ? "partial" : "ok";
+		code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
+		sbuf_init(&details);
+		summary_json(r, status, false, NULL, &details);
+		if (r->dry_run)
+		{
+			if (!db_command(r->conn, "ROLLBACK", 0, NULL))
+				code = AUSDASH_EXIT_FAILURE;
+			status = "dry_run";
+		}
+		else if (!run_finish(r->conn, &r->run, status, &t,
+							 r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
+							 details.data, NULL) ||
+				 !db_command(r->conn, "COMMIT", 0, NULL))
+			code = fail(r);
+		sbuf_release(&details);
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
+		{
+			summary_text(r, status);
+			print_json(r, status, NULL);
+		}
+	}
+	if (r->rejects && !reject_close(&r->rejects) && code == AUSDASH_EXIT_OK)
+		code = AUSDASH_EXIT_IOERR;
+	db_cancel_reset();
+	if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
+		lock_release(r->conn, r->lock_name);
+	ingest_free(&r->in);
+	db_disconnect(&r->conn);
+	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
+		code = AUSDASH_EXIT_IOERR;
+	return code;
+}

@@ -1,0 +1,108 @@
+/*
+ * lib/ingestrun.h - the life of an ausdash-ingest or ausdash-replay run:
+ * the options they share, the source's lock, the run ledger, the
+ * transaction, the summary and the exit code.
+ *
+ *   ingestrun_init(); getopt loop with ingestrun_option();
+ *   ingestrun_check_options();          usage errors, before any input
+ *   ingestrun_start();                  connect, lock "ingest:<source>",
+ *                                       run row, BEGIN, ingest_prepare()
+ *   ... ingest_snapshot/payload/merge on r.in ...
+ *   return ingestrun_end(&r, ok);       COMMIT or ROLLBACK, summary
+ */
+#ifndef AUSDASH_INGESTRUN_H
+#define AUSDASH_INGESTRUN_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "feed.h"
+#include "ingest.h"
+#include "reject.h"
+#include "run.h"
+#include "sha256.h"
+
+enum
+{
+	INGESTRUN_OPT_ALLOW_REWIND = 0x2100,
+	INGESTRUN_OPT_JSON,
+	INGESTRUN_OPT_LOCK_WAIT,
+	INGESTRUN_OPT_MAX_ERRORS,
+	INGESTRUN_OPT_REJECTS
+};
+
+/* The options both tools take ("f:ns:qv" in their short options). */
+#define INGESTRUN_LONG_OPTIONS \
+	{"allow-cursor-rewind", no_argument, NULL, INGESTRUN_OPT_ALLOW_REWIND}, \
+	{"dry-run", no_argument, NULL, 'n'}, \
+	{"format", required_argument, NULL, 'f'}, \
+	{"json", no_argument, NULL, INGESTRUN_OPT_JSON}, \
+	{"lock-wait", required_argument, NULL, INGESTRUN_OPT_LOCK_WAIT}, \
+	{"max-errors", required_argument, NULL, INGESTRUN_OPT_MAX_ERRORS}, \
+	{"rejects", required_argument, NULL, INGESTRUN_OPT_REJECTS}, \
+	{"source", required_argument, NULL, 's'}
+
+typedef struct ingestrun
+{
+	/* options */
+	const char *tool;
+	const char *source_id;
+	const char *format_name;	/* --format, or NULL */
+	const feed_format *format;	/* resolved by ingestrun_check_options */
+	bool		dry_run;
+	bool		json;
+	bool		check_footer;
+	bool		allow_rewind;
+	int			max_errors;
+	const char *rejects_path;
+	long		lock_wait_ms;
+
+	/* the run */
+	PGconn	   *conn;
+	ingest	   *in;
+	reject_file *rejects;
+	run			run;
+	char		lock_name[160];
+	char		job[160];
+	long		started_ms;
+
+	/* what the tool reports */
+	const char *input;
+	long long	input_bytes;
+	char		input_sha256[SHA256_HEX_LEN + 1];
+	char		snapshot_id[200];	/* ingest: the snapshot stored */
+	char		duplicate_of[200];	/* ingest: the snapshot it duplicates */
+	long long	snapshots;		/* replay: snapshots mapped */
+} ingestrun;
+
+void		ingestrun_init(ingestrun *r, const char *tool);
+
+/*
+ * Prints the --help lines of the shared, common and connection options,
+ * then "Exit status: " and exit_status.
+ */
+void		ingestrun_print_help(const char *exit_status);
+
+/* Handles one of the shared options; false when c is not one of them. */
+bool		ingestrun_option(ingestrun *r, int c, const char *arg);
+
+/*
+ * Checks the source id and resolves the format (format_name, else the
+ * source's default); exits with a usage error.
+ */
+void		ingestrun_check_options(ingestrun *r, const char *format_name);
+
+/* Connects, locks, records the run as running, begins; exits on failure. */
+void		ingestrun_start(ingestrun *r, const db_options *dbo);
+
+/* True when a signal asked the run to stop. */
+bool		ingestrun_interrupted(void);
+
+/*
+ * Ends the run: ok, commits (or rolls back a dry run) with the run's row;
+ * otherwise rolls back and records the run as failed.  Prints the summary
+ * and returns the exit code.
+ */
+int			ingestrun_end(ingestrun *r, bool ok);
+
+#endif

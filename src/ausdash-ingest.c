@@ -1,0 +1,222 @@
+/*
+ * src/ausdash-ingest.c - one source feed payload into PostgreSQL: its raw
+ * snapshot, its observations, the source's cursor and the run, in one
+ * transaction.
+ */
+#include "../lib/common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "../lib/db.h"
+#include "../lib/feed.h"
+#include "../lib/ingest.h"
+#include "../lib/ingestrun.h"
+#include "../lib/log.h"
+#include "../lib/mem.h"
+#include "../lib/opt.h"
+#include "../lib/reject.h"
+#include "../lib/sbuf.h"
+#include "../lib/sha256.h"
+#include "../lib/timeutil.h"
+#include "../lib/banned.h"
+
+#define MAX_PAYLOAD (512L * 1024 * 1024)
+
+enum
+{
+	OPT_BACKEND = 0x2000,
+	OPT_LIST_FORMATS,
+	OPT_MODE,
+	OPT_NO_FOOTER_CHECK
+};
+
+static void
+help(const char *progname)
+{
+	printf("%s takes one source feed payload (a file or standard input), stores it as a\n"
+		   "raw snapshot, maps it to observations and merges them, with the source's\n"
+		   "cursor and the run, in one transaction.\n\n", progname);
+	printf("Usage:\n"
+		   "  %s --source=SOURCE_ID [OPTION]... [FILE|-]\n\n", progname);
+	printf("FILE defaults to standard input.\n");
+	printf("\nOptions:\n"
+		   "  -s, --source=SOURCE_ID    the source the payload comes from (required)\n"
+		   "  -f, --format=FORMAT       the payload's format (default: the source's; see\n"
+		   "                            --list-formats)\n"
+		   "      --backend=BACKEND     where to write: postgres (default:\n"
+		   "                            $AUS_DASH_INGEST_BACKEND, else postgres)\n"
+		   "      --list-formats        list the formats and the sources' defaults, then exit\n"
+		   "      --mode=MODE           the run's mode: scheduled (default) or manual\n"
+		   "      --no-footer-check     accept AEMO files whose END OF REPORT line count\n"
+		   "                            disagrees (trimmed extracts)\n");
+	ingestrun_print_help("0 loaded, or a duplicate payload skipped; 1 failed, nothing\n"
+						 "loaded; 2 loaded with rejected rows; 64 usage; 65 bad input, nothing "
+						 "loaded;\n66 input not found; 69 database unavailable; 74 read error; "
+						 "75 another run of\nthe source holds the lock.");
+}
+
+static void
+list_formats(void)
+{
+	printf("Formats:\n");
+	for (int i = 0; feed_formats[i]; i++)
+		printf("  %-20s %s\n", feed_formats[i]->name, feed_formats[i]->summary);
+	printf("\nSources and their default formats:\n");
+	for (int i = 0; feed_sources[i].source_id; i++)
+		printf("  %-26s %-20s %s\n", feed_sources[i].source_id, feed_sources[i].format,
+			   feed_sources[i].job);
+	exit(log_close_stdout() ? AUSDASH_EXIT_OK : AUSDASH_EXIT_IOERR);
+}
+
+/* Reads the whole payload; exits on errors. */
+static void
+read_payload(const char *input, sbuf *out)
+{
+	int			fd = opt_open_input(input, "payload", NULL);
+
+	for (;;)
+	{
+		ssize_t		n;
+
+		sbuf_grow(out, 256 * 1024);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			log_fatal(AUSDASH_EXIT_IOERR, "could not read payload \"%s\": %m", input);
+		if (n == 0)
+			break;
+		out->len += n;
+		out->data[out->len] = '\0';
+		if ((long) out->len > MAX_PAYLOAD)
+			log_fatal(AUSDASH_EXIT_DATAERR, "payload \"%s\" is larger than %ld MB", input,
+					  MAX_PAYLOAD / (1024 * 1024));
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
+		{"mode", required_argument, NULL, OPT_MODE},
+		{"no-footer-check", no_argument, NULL, OPT_NO_FOOTER_CHECK},
+		INGESTRUN_LONG_OPTIONS,
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0}
+	};
+	ingestrun	r;
+	db_options	dbo;
+	const char *backend = NULL;
+	const char *input = "-";
+	sbuf		raw;
+	sbuf		decoded;
+	sbuf		why;
+	const char *text;
+	size_t		text_len;
+	sha256_ctx *sum;
+	char		as_of[25];
+	char		snapshot_id[200];
+	char		existing[200] = "";
+	int64_t		now;
+	int			stored;
+	int			code;
+	int			c;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	ingestrun_init(&r, "ausdash-ingest");
+
+	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg))
+			continue;
+		if (ingestrun_option(&r, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_BACKEND:
+				backend = optarg;
+				break;
+			case OPT_LIST_FORMATS:
+				list_formats();
+				break;
+			case OPT_MODE:
+				if (strcmp(optarg, "scheduled") != 0 && strcmp(optarg, "manual") != 0)
+					log_usage_fatal("invalid value \"%s\" for option --mode (scheduled or "
+									"manual)", optarg);
+				r.run.run_mode = strcmp(optarg, "manual") == 0 ? "manual" : "scheduled";
+				break;
+			case OPT_NO_FOOTER_CHECK:
+				r.check_footer = false;
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	if (optind < argc)
+		input = argv[optind++];
+	opt_no_extra_args(argc, argv, optind);
+
+	/* everything about the options is settled before anything is read */
+	if (backend == NULL && getenv("AUS_DASH_INGEST_BACKEND") &&
+		*getenv("AUS_DASH_INGEST_BACKEND"))
+		backend = getenv("AUS_DASH_INGEST_BACKEND");
+	if (backend && strcmp(backend, "postgres") != 0)
+	{
+		if (strcmp(backend, "store") == 0 || strcmp(backend, "dual") == 0)
+			log_usage_fatal("backend \"%s\" is not available in this version of "
+							"ausdash-ingest (only postgres)", backend);
+		log_usage_fatal("unknown backend \"%s\" (expected postgres, store or dual)", backend);
+	}
+	ingestrun_check_options(&r, NULL);
+
+	sbuf_init(&raw);
+	sbuf_init(&decoded);
+	sbuf_init(&why);
+	read_payload(input, &raw);
+	r.input = input;
+	r.input_bytes = (long long) raw.len;
+	if (raw.len == 0)
+		log_fatal(AUSDASH_EXIT_DATAERR, "payload \"%s\" is empty", input);
+	if (!ingest_text(r.format, input, raw.data, raw.len, &text, &text_len, &decoded, &why))
+		log_fatal(AUSDASH_EXIT_DATAERR, "%s", why.data);
+	if (text != raw.data)
+		log_info("\"%s\" is not UTF-8: read as Windows-1252 and stored as UTF-8", input);
+	/* the checksum of what is stored: the payload's bytes when they are UTF-8 */
+	if ((sum = sha256_create()) == NULL || sha256_update(sum, text, text_len) != 0 ||
+		sha256_final(sum, r.input_sha256) != 0)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed");
+	sha256_free(&sum);
+	now = timeutil_epoch_ms();
+	feed_iso_ms(now, as_of);
+	snprintf(snapshot_id, sizeof(snapshot_id), "%s-%lld-%.8s", r.source_id, (long long) now,
+			 r.input_sha256);
+
+	/* the raw snapshot first: a payload already stored is not mapped again */
+	ingestrun_start(&r, &dbo);
+	stored = ingest_snapshot(r.in, snapshot_id, r.input_sha256, as_of, r.format, text, text_len,
+							 existing, sizeof(existing));
+	if (stored == 0)
+		snprintf(r.duplicate_of, sizeof(r.duplicate_of), "%s", existing);
+	else if (stored == 1)
+		snprintf(r.snapshot_id, sizeof(r.snapshot_id), "%s", snapshot_id);
+	code = ingestrun_end(&r, stored == 0 ||
+						 (stored == 1 &&
+						  ingest_payload(r.in, r.format, input, as_of, text, text_len) &&
+						  ingest_merge(r.in)));
+	sbuf_release(&raw);
+	sbuf_release(&decoded);
+	sbuf_release(&why);
+	return code;
+}

@@ -1,0 +1,166 @@
+/*
+ * src/ausdash-replay.c - re-run the current mapping over a source's stored
+ * raw snapshots, in capture order, and merge the result, in one
+ * transaction (what an operator runs after a parser fix).
+ */
+#include "../lib/common.h"
+
+#include <getopt.h>
+#include <limits.h>
+
+#include "../lib/db.h"
+#include "../lib/feed.h"
+#include "../lib/ingest.h"
+#include "../lib/ingestrun.h"
+#include "../lib/isotime.h"
+#include "../lib/log.h"
+#include "../lib/opt.h"
+#include "../lib/banned.h"
+
+enum
+{
+	OPT_SINCE = 0x2000,
+	OPT_UNTIL,
+	OPT_SNAPSHOT
+};
+
+static void
+help(const char *progname)
+{
+	printf("%s re-runs the current mapping over a source's stored raw snapshots, in\n"
+		   "capture order, and merges the observations, the cursor and the run in one\n"
+		   "transaction (run mode \"replay\").\n\n", progname);
+	printf("Usage:\n"
+		   "  %s --source=SOURCE_ID [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "  -s, --source=SOURCE_ID    the source whose snapshots to replay (required)\n"
+		   "  -f, --format=FORMAT       map every snapshot with FORMAT (default: the format\n"
+		   "                            each was ingested with, else the source's)\n"
+		   "      --since=TIMESTAMP     only snapshots captured at or after TIMESTAMP\n"
+		   "      --until=TIMESTAMP     only snapshots captured before TIMESTAMP\n"
+		   "      --snapshot=ID         only the snapshot ID\n");
+	ingestrun_print_help("0 replayed; 1 failed, nothing changed; 2 replayed with rejected\n"
+						 "rows; 64 usage; 65 a snapshot is bad input, nothing changed; 66 no "
+						 "snapshot\nmatches; 69 database unavailable; 75 another run of the "
+						 "source holds the lock.");
+}
+
+static const char *
+timestamp_option(const char *arg, const char *name)
+{
+	if (!isotime_parse(arg, strlen(arg), NULL, NULL))
+		log_usage_fatal("invalid value \"%s\" for option %s (an ISO 8601 timestamp)", arg,
+						name);
+	return arg;
+}
+
+/* Maps every selected snapshot into the stage. */
+static bool
+replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
+{
+	const char *params[4] = {r->source_id, since, until, snapshot};
+	PGresult   *res;
+	bool		ok = true;
+
+	res = db_query(r->conn,
+				   "SELECT snapshot_id, "
+				   "  pg_catalog.to_char(captured_at AT TIME ZONE 'UTC', "
+				   "                     'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+				   "  format, payload "
+				   "FROM public.raw_snapshots "
+				   "WHERE source_id = $1 "
+				   "  AND ($2::timestamptz IS NULL OR captured_at >= $2::timestamptz) "
+				   "  AND ($3::timestamptz IS NULL OR captured_at < $3::timestamptz) "
+				   "  AND ($4::text IS NULL OR snapshot_id = $4) "
+				   "ORDER BY captured_at, snapshot_id", 4, params);
+	if (res == NULL)
+		return false;
+	if (PQntuples(res) == 0)
+	{
+		if (snapshot)
+			log_error("source \"%s\" has no snapshot \"%s\"", r->source_id, snapshot);
+		else
+			log_error("source \"%s\" has no stored snapshots%s", r->source_id,
+					  since || until ? " in that time range" : "");
+		r->in->exit_code = AUSDASH_EXIT_NOINPUT;
+		PQclear(res);
+		return false;
+	}
+	for (int i = 0; ok && i < PQntuples(res); i++)
+	{
+		const char *id = PQgetvalue(res, i, 0);
+		const feed_format *fmt = r->format;
+		char		name[256];
+
+		if (r->format_name == NULL && !PQgetisnull(res, i, 2))
+			fmt = feed_format_find(PQgetvalue(res, i, 2));
+		if (fmt == NULL)
+		{
+			log_error("snapshot %s was ingested as format \"%s\", which this version does "
+					  "not know", id, PQgetvalue(res, i, 2));
+			log_hint("Give the format to map it with in --format.");
+			r->in->exit_code = AUSDASH_EXIT_DATAERR;
+			ok = false;
+			break;
+		}
+		snprintf(name, sizeof(name), "snapshot %s", id);
+		log_debug("replaying %s (%s, captured %s)", id, fmt->name, PQgetvalue(res, i, 1));
+		ok = !ingestrun_interrupted() && ingest_prepare(r->in, fmt) &&
+			ingest_payload(r->in, fmt, name, PQgetvalue(res, i, 1), PQgetvalue(res, i, 3),
+						   PQgetlength(res, i, 3));
+		r->snapshots += ok;
+	}
+	PQclear(res);
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"since", required_argument, NULL, OPT_SINCE},
+		{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+		{"until", required_argument, NULL, OPT_UNTIL},
+		INGESTRUN_LONG_OPTIONS,
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0}
+	};
+	ingestrun	r;
+	db_options	dbo;
+	const char *since = NULL;
+	const char *until = NULL;
+	const char *snapshot = NULL;
+	int			c;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	ingestrun_init(&r, "ausdash-replay");
+
+	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg) || ingestrun_option(&r, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_SINCE:
+				since = timestamp_option(optarg, "--since");
+				break;
+			case OPT_UNTIL:
+				until = timestamp_option(optarg, "--until");
+				break;
+			case OPT_SNAPSHOT:
+				snapshot = optarg;
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	opt_no_extra_args(argc, argv, optind);
+	ingestrun_check_options(&r, NULL);
+
+	ingestrun_start(&r, &dbo);
+	return ingestrun_end(&r, replay(&r, since, until, snapshot) && ingest_merge(r.in));
+}
