@@ -234,7 +234,8 @@ bool
 feed_wholesale_emit(feed *f, feed_wholesale *w)
 {
 	join_demand(w);
-	qsort(w->rows, w->n, sizeof(wrow), wrow_cmp);
+	if (w->n > 1)
+		qsort(w->rows, w->n, sizeof(wrow), wrow_cmp);
 	for (long long i = 0; i < w->n;)
 	{
 		long long	j = i;
