@@ -400,16 +400,49 @@ command_checks_all([ $tool, '--source=abs_cpi', '-' ], 0, [], [], 'another sourc
 	stdin => '{"observations":[{"region_code":"NSW","date":"2025-Q2","value":140}]}');
 $holder->kill_kill;
 
+# two ingests of one source at once: one proceeds, the other exits 75.
+# The first is held in its transaction by a table lock taken here, so it
+# is certainly running when the second starts.
+my $blocker = IPC::Run::start([ 'psql', '-X', '-q', '-h', $node->host, '-p', $node->port, '-U',
+	'postgres', '-c', 'BEGIN; LOCK TABLE public.source_cursors; SELECT pg_sleep(4); COMMIT;' ],
+	'>', \my $bout, '2>', \my $berr);
+sub wait_until
+{
+	my ($sql) = @_;
+	for (1 .. 200)
+	{
+		return 1 if $node->psql($sql) eq 't';
+		sleep 0.05;
+	}
+	return 0;
+}
+ok(wait_until("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'public.source_cursors'::regclass "
+	  . "AND mode = 'AccessExclusiveLock' AND granted)"), 'source_cursors locked');
+# (payloads in files: IPC::Run feeds a child's stdin only when pumped)
+write_file("$TMP/first.json", '{"observations":[{"region_code":"SA","date":"2025-Q1","value":9}]}');
+my $first = IPC::Run::start([ $tool, '--source=abs_cpi', "$TMP/first.json" ], '>', \my $fout,
+	'2>', \my $ferr);
+ok(wait_until("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+	  . "AND query LIKE '%source_cursors%')"), 'the first ingest is running, waiting on the table')
+  or diag($node->psql("SELECT string_agg(wait_event_type || ' ' || query, E'\\n') FROM pg_stat_activity"));
+command_checks_all([ $tool, '--source=abs_cpi', '-' ], 75, [],
+	[qr/another run of source "abs_cpi" is in progress/],
+	'a second ingest of the same source meanwhile: exit 75', stdin => $cpi);
+$blocker->finish;
+$first->finish;
+is($first->result(0), 0, 'the first ingest then went on and succeeded') or diag($ferr);
+is(value_of('energy.cpi.electricity.index', 'SA', '2025-Q1'), '9', 'the first ingest committed');
+
 # two sources at once, each twice in a row: all succeed
 my @h;
 for my $i (1 .. 3)
 {
 	for my $src (qw(abs_housing rba_rates))
 	{
-		my $p = $src eq 'rba_rates' ? "date,oo_variable_pct,oo_fixed_pct\n2024-0$i-28,$i,$i\n"
-		  : qq({"observations":[{"series_id":"hvi.value.index","region_code":"NSW","date":"2024-0$i-28","value":$i}]});
-		push @h, [ "$src $i", IPC::Run::start([ $tool, "--source=$src", '--lock-wait=20s', '-' ],
-			'<', \$p, '>', \my $o, '2>', \my $e) ];
+		write_file("$TMP/$src$i", $src eq 'rba_rates' ? "date,oo_variable_pct,oo_fixed_pct\n2024-0$i-28,$i,$i\n"
+		  : qq({"observations":[{"series_id":"hvi.value.index","region_code":"NSW","date":"2024-0$i-28","value":$i}]}));
+		push @h, [ "$src $i", IPC::Run::start([ $tool, "--source=$src", '--lock-wait=20s', "$TMP/$src$i" ],
+			'>', \my $o, '2>', \my $e) ];
 	}
 }
 for my $x (@h)
