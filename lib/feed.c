@@ -441,21 +441,6 @@ feed_token_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-void
-feed_iso_ms(int64_t ms, char out[25])
-{
-	time_t		secs = (time_t) (ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-	int			frac = (int) (ms - (int64_t) secs * 1000);
-	struct tm	tm;
-	char		buf[64];
-
-	gmtime_r(&secs, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-	memcpy(out, buf, 24);
-	out[24] = '\0';
-}
-
 bool
 feed_nem_to_utc(const char *s, size_t len, char out[21])
 {
@@ -478,7 +463,7 @@ feed_nem_to_utc(const char *s, size_t len, char out[21])
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, se);
 	if (!isotime_parse(iso, strlen(iso), &ms, NULL))
 		return false;
-	feed_iso_ms(ms - 10 * 3600 * 1000LL, full);
+	isotime_format(ms - 10 * 3600 * 1000LL, false, full);
 	snprintf(out, 21, "%.19sZ", full);
 	return true;
 }

@@ -173,7 +173,5 @@ long long	feed_utf8_invalid(const char *buf, size_t len);
 /* Appends buf, read as Windows-1252, to out as UTF-8. */
 void		feed_cp1252_to_utf8(const char *buf, size_t len, sbuf *out);
 
-/* Formats epoch ms as UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (JavaScript's ISO). */
-void		feed_iso_ms(int64_t ms, char out[25]);
 
 #endif

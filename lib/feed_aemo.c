@@ -15,6 +15,7 @@
 #include "common.h"
 
 #include "feed_formats.h"
+#include "isotime.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -183,7 +184,7 @@ mms_d_row(feed *f, mms_state *ms, long long line, int n, char **fields, size_t *
 		return feed_wholesale_bad_row(f, ms->w, date, line, "RRP \"%.40s\" is not a number", fields[t->rrp]);
 	/* the interval: 5 minutes ending at SETTLEMENTDATE */
 	feed_token_ms(date, &ms_end);
-	feed_iso_ms(ms_end - 5 * 60 * 1000, iso);
+	isotime_format(ms_end - 5 * 60 * 1000, false, iso);
 	snprintf(start, sizeof(start), "%.19sZ", iso);
 	snprintf(published, sizeof(published), "%s", date);
 	if (t->lastchanged >= 0 && lens[t->lastchanged] > 0)
@@ -345,7 +346,7 @@ parse_5min(feed *f, const char *buf, size_t len)
 			continue;
 		}
 		feed_token_ms(date, &end_ms);
-		feed_iso_ms(end_ms - 5 * 60 * 1000, start);
+		isotime_format(end_ms - 5 * 60 * 1000, false, start);
 		start[19] = 'Z';
 		start[20] = '\0';
 		feed_wholesale_add(w, date, start, date, region->u.string, strlen(region->u.string),

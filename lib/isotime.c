@@ -3,6 +3,8 @@
  */
 #include "common.h"
 
+#include <time.h>
+
 #include "isotime.h"
 #include "banned.h"
 
@@ -145,4 +147,23 @@ isotime_parse(const char *s, size_t len, int64_t *epoch_ms, const char **why)
 					  hour * 3600 + minute * 60 + second - offset_min * 60) * 1000)
 			+ millis;
 	return true;
+}
+
+void
+isotime_format(int64_t ms, bool drop_zero_ms, char out[25])
+{
+	time_t		secs = (time_t) (ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	int			frac = (int) (ms - (int64_t) secs * 1000);
+	struct tm	tm;
+	char		buf[64];
+
+	gmtime_r(&secs, &tm);
+	if (drop_zero_ms && frac == 0)
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+				 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+				 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	memcpy(out, buf, 24);
+	out[24] = '\0';
 }

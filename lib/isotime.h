@@ -28,4 +28,10 @@ bool		isotime_parse(const char *s, size_t len, int64_t *epoch_ms,
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 int64_t		isotime_days_from_civil(int year, int month, int day);
 
+/*
+ * Formats epoch ms as UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (JavaScript's
+ * toISOString); with drop_zero_ms, a whole second as "...:SSZ".
+ */
+void		isotime_format(int64_t ms, bool drop_zero_ms, char out[25]);
+
 #endif

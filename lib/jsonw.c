@@ -62,3 +62,33 @@ jsonw_raw(yajl_gen g, const char *json, size_t len)
 	/* yajl_gen_number() writes its text as given, with the separators */
 	yajl_gen_number(g, json, len);
 }
+
+void
+jsonw_tree(yajl_gen g, yajl_val v)
+{
+	if (YAJL_IS_OBJECT(v))
+	{
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++)
+		{
+			jsonw_key(g, v->u.object.keys[i]);
+			jsonw_tree(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	}
+	else if (YAJL_IS_ARRAY(v))
+	{
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			jsonw_tree(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	}
+	else if (YAJL_IS_STRING(v))
+		yajl_gen_string(g, (const unsigned char *) v->u.string, strlen(v->u.string));
+	else if (YAJL_IS_NUMBER(v))
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	else
+		yajl_gen_null(g);
+}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "sbuf.h"
 
@@ -31,5 +32,8 @@ void		jsonw_bool(yajl_gen g, const char *key, bool value);
 
 /* Inserts text that is already valid JSON, as a value. */
 void		jsonw_raw(yajl_gen g, const char *json, size_t len);
+
+/* Writes a parsed value (yajl_tree) with g; numbers keep their text. */
+void		jsonw_tree(yajl_gen g, yajl_val v);
 
 #endif

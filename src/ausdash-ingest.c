@@ -13,6 +13,7 @@
 
 #include "../lib/db.h"
 #include "../lib/feed.h"
+#include "../lib/isotime.h"
 #include "../lib/ingest.h"
 #include "../lib/ingestrun.h"
 #include "../lib/log.h"
@@ -199,7 +200,7 @@ main(int argc, char **argv)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed");
 	sha256_free(&sum);
 	now = timeutil_epoch_ms();
-	feed_iso_ms(now, as_of);
+	isotime_format(now, false, as_of);
 	snprintf(snapshot_id, sizeof(snapshot_id), "%s-%lld-%.8s", r.source_id, (long long) now,
 			 r.input_sha256);
 

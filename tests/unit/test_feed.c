@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "../../lib/feed.h"
+#include "../../lib/isotime.h"
 #include "../../lib/banned.h"
 
 static const char *
@@ -79,7 +80,7 @@ test_tokens(void **state)
 	assert_false(feed_nem_to_utc("2024/02/30 00:00:00", 19, out));
 	assert_false(feed_nem_to_utc("2024/03/15 19:45", 16, out));
 	assert_false(feed_nem_to_utc("2024/03-15 19:45:00", 19, out));
-	feed_iso_ms(1773283200098LL, out);
+	isotime_format(1773283200098LL, false, out);
 	assert_string_equal(out, "2026-03-12T02:40:00.098Z");
 }
 

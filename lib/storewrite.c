@@ -1,0 +1,387 @@
+/*
+ * lib/storewrite.c - live-store.json out, as the dashboard writes it, and
+ * atomically.
+ */
+#include "common.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "log.h"
+#include "mem.h"
+#include "sbuf.h"
+#include "storewrite.h"
+#include "timeutil.h"
+#include "banned.h"
+
+struct storewrite
+{
+	char	   *path;			/* NULL: standard output */
+	char	   *tmp;
+	char	   *dir;
+	int			lockfd;
+	FILE	   *out;
+	yajl_gen	g;				/* encodes strings */
+	bool		first_key;
+	long long	in_array;		/* records so far in the open array, or -1 */
+	bool		failed;
+};
+
+/* --- locking and files ----------------------------------------------------- */
+
+static bool
+take_lock(storewrite *sw, long wait_ms, bool *locked)
+{
+	char	   *lockpath = mem_asprintf("%s.lock", sw->path);
+	long		start = timeutil_now_ms();
+
+	sw->lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (sw->lockfd < 0)
+	{
+		log_error("could not open lock file \"%s\": %m", lockpath);
+		free(lockpath);
+		return false;
+	}
+	for (;;)
+	{
+		if (flock(sw->lockfd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+		{
+			log_error("could not lock \"%s\": %m", lockpath);
+			free(lockpath);
+			return false;
+		}
+		if (wait_ms >= 0 && timeutil_now_ms() - start >= wait_ms)
+		{
+			log_error("another writer holds the store's lock \"%s\"", lockpath);
+			*locked = true;
+			free(lockpath);
+			return false;
+		}
+		timeutil_sleep_ms(20);
+	}
+	free(lockpath);
+	return true;
+}
+
+storewrite *
+storewrite_open(const char *path, long wait_ms, bool *locked)
+{
+	storewrite *sw = mem_calloc(1, sizeof(storewrite));
+	char	   *copy;
+	char	   *base;
+	int			fd;
+	struct stat st;
+
+	*locked = false;
+	sw->lockfd = -1;
+	sw->in_array = -1;
+	sw->first_key = true;
+	sw->g = yajl_gen_alloc(NULL);
+	yajl_gen_config(sw->g, yajl_gen_validate_utf8, 1);
+	if (path == NULL || strcmp(path, "-") == 0)
+	{
+		sw->out = stdout;
+		return sw;
+	}
+	sw->path = mem_strdup(path);
+	copy = mem_strdup(path);
+	sw->dir = mem_strdup(dirname(copy));
+	free(copy);
+	copy = mem_strdup(path);
+	base = basename(copy);
+	sw->tmp = mem_asprintf("%s/.%s.XXXXXX", sw->dir, base);
+	free(copy);
+	if (!take_lock(sw, wait_ms, locked))
+	{
+		storewrite_abort(sw);
+		return NULL;
+	}
+	fd = mkostemp(sw->tmp, O_CLOEXEC);
+	if (fd < 0)
+	{
+		log_error("could not create a temporary file beside \"%s\": %m", path);
+		free(sw->tmp);
+		sw->tmp = NULL;
+		storewrite_abort(sw);
+		return NULL;
+	}
+	/* the new file keeps the old one's mode */
+	fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644);
+	sw->out = fdopen(fd, "w");
+	if (sw->out == NULL)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "fdopen: %m");
+	return sw;
+}
+
+static bool
+fsync_dir(const char *dir)
+{
+	int			fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool		ok;
+
+	if (fd < 0)
+		return false;
+	ok = fsync(fd) == 0;
+	close(fd);
+	return ok;
+}
+
+static void
+release(storewrite *sw)
+{
+	if (sw->lockfd >= 0)
+		close(sw->lockfd);		/* drops the flock */
+	yajl_gen_free(sw->g);
+	free(sw->path);
+	free(sw->tmp);
+	free(sw->dir);
+	free(sw);
+}
+
+void
+storewrite_abort(storewrite *sw)
+{
+	if (sw->out && sw->out != stdout)
+		fclose(sw->out);
+	if (sw->tmp && sw->out)
+		unlink(sw->tmp);
+	release(sw);
+}
+
+bool
+storewrite_commit(storewrite *sw)
+{
+	bool		ok = !sw->failed;
+
+	fputs("\n}", sw->out);
+	if (sw->out == stdout)
+	{
+		ok = ok && fflush(stdout) == 0 && !ferror(stdout);
+		if (!ok)
+			log_error("could not write the store to standard output: %m");
+		release(sw);
+		return ok;
+	}
+	if (ok && (fflush(sw->out) != 0 || ferror(sw->out) || fsync(fileno(sw->out)) != 0))
+	{
+		log_error("could not write \"%s\": %m", sw->tmp);
+		ok = false;
+	}
+	if (fclose(sw->out) != 0 && ok)
+	{
+		log_error("could not write \"%s\": %m", sw->tmp);
+		ok = false;
+	}
+	sw->out = NULL;
+	if (ok && rename(sw->tmp, sw->path) != 0)
+	{
+		log_error("could not rename \"%s\" to \"%s\": %m", sw->tmp, sw->path);
+		ok = false;
+	}
+	if (!ok)
+		unlink(sw->tmp);
+	else if (!fsync_dir(sw->dir))
+		log_warning("could not fsync directory \"%s\": %m", sw->dir);
+	release(sw);
+	return ok;
+}
+
+/* --- JSON ---------------------------------------------------------------------- */
+
+/* A JSON string as JSON.stringify writes it. */
+static void
+put_string(storewrite *sw, const char *s, size_t len)
+{
+	const unsigned char *buf;
+	size_t		n;
+
+	yajl_gen_reset(sw->g, NULL);
+	if (yajl_gen_string(sw->g, (const unsigned char *) s, len) != yajl_gen_status_ok)
+	{
+		log_error("a string to write is not valid UTF-8: \"%.40s\"", s);
+		sw->failed = true;
+		yajl_gen_clear(sw->g);
+		return;
+	}
+	yajl_gen_get_buf(sw->g, &buf, &n);
+	/* yajl writes \u001F; JavaScript \u001f */
+	for (size_t i = 0; i < n; i++)
+	{
+		if (buf[i] == '\\' && i + 1 < n)
+		{
+			char		e = (char) buf[++i];
+
+			fputc('\\', sw->out);
+			fputc(e, sw->out);
+			for (int k = 0; e == 'u' && k < 4 && i + 1 < n; k++)
+				fputc(tolower(buf[++i]), sw->out);
+			continue;
+		}
+		fputc(buf[i], sw->out);
+	}
+	yajl_gen_clear(sw->g);
+}
+
+static void
+indent(storewrite *sw, int depth)
+{
+	fputc('\n', sw->out);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", sw->out);
+}
+
+/* A nested value (a parsed container), pretty at depth. */
+static void
+put_tree(storewrite *sw, yajl_val v, int depth)
+{
+	if (YAJL_IS_OBJECT(v))
+	{
+		if (v->u.object.len == 0)
+		{
+			fputs("{}", sw->out);
+			return;
+		}
+		fputc('{', sw->out);
+		for (size_t i = 0; i < v->u.object.len; i++)
+		{
+			if (i > 0)
+				fputc(',', sw->out);
+			indent(sw, depth + 1);
+			put_string(sw, v->u.object.keys[i], strlen(v->u.object.keys[i]));
+			fputs(": ", sw->out);
+			put_tree(sw, v->u.object.values[i], depth + 1);
+		}
+		indent(sw, depth);
+		fputc('}', sw->out);
+	}
+	else if (YAJL_IS_ARRAY(v))
+	{
+		if (v->u.array.len == 0)
+		{
+			fputs("[]", sw->out);
+			return;
+		}
+		fputc('[', sw->out);
+		for (size_t i = 0; i < v->u.array.len; i++)
+		{
+			if (i > 0)
+				fputc(',', sw->out);
+			indent(sw, depth + 1);
+			put_tree(sw, v->u.array.values[i], depth + 1);
+		}
+		indent(sw, depth);
+		fputc(']', sw->out);
+	}
+	else if (YAJL_IS_STRING(v))
+		put_string(sw, v->u.string, strlen(v->u.string));
+	else if (YAJL_IS_NUMBER(v))
+		fputs(v->u.number.r, sw->out);
+	else if (YAJL_IS_TRUE(v))
+		fputs("true", sw->out);
+	else if (YAJL_IS_FALSE(v))
+		fputs("false", sw->out);
+	else
+		fputs("null", sw->out);
+}
+
+static void
+key(storewrite *sw, const char *name, int depth, bool *first)
+{
+	if (!*first)
+		fputc(',', sw->out);
+	*first = false;
+	indent(sw, depth);
+	put_string(sw, name, strlen(name));
+	fputs(": ", sw->out);
+}
+
+void
+storewrite_meta(storewrite *sw, const char *version, const char *updated_at)
+{
+	fputc('{', sw->out);
+	key(sw, "version", 1, &sw->first_key);
+	fputs(version, sw->out);
+	key(sw, "updatedAt", 1, &sw->first_key);
+	put_string(sw, updated_at, strlen(updated_at));
+}
+
+void
+storewrite_array_begin(storewrite *sw, const char *name)
+{
+	key(sw, name, 1, &sw->first_key);
+	fputc('[', sw->out);
+	sw->in_array = 0;
+}
+
+void
+storewrite_record(storewrite *sw, const entity_record *rec)
+{
+	bool		first = true;
+
+	if (sw->in_array++ > 0)
+		fputc(',', sw->out);
+	indent(sw, 2);
+	if (rec->nfields == 0)
+	{
+		fputs("{}", sw->out);
+		return;
+	}
+	fputc('{', sw->out);
+	for (int i = 0; i < rec->nfields; i++)
+	{
+		const entity_field *f = &rec->fields[i];
+
+		key(sw, f->name, 3, &first);
+		switch (f->type)
+		{
+			case ENTITY_JSON_STRING:
+				put_string(sw, f->val, f->len);
+				break;
+			case ENTITY_JSON_NUMBER:
+			case ENTITY_JSON_BOOL:
+				fwrite(f->val, 1, f->len, sw->out);
+				break;
+			case ENTITY_JSON_NULL:
+				fputs("null", sw->out);
+				break;
+			case ENTITY_JSON_CONTAINER:
+				{
+					char		err[128];
+					char	   *text = mem_strndup(f->val, f->len);
+					yajl_val	v = yajl_tree_parse(text, err, sizeof(err));
+
+					free(text);
+					if (v == NULL)
+					{
+						log_error("field %s: invalid JSON: %s", f->name, err);
+						sw->failed = true;
+						fputs("null", sw->out);
+						break;
+					}
+					put_tree(sw, v, 3);
+					yajl_tree_free(v);
+				}
+				break;
+		}
+	}
+	indent(sw, 2);
+	fputc('}', sw->out);
+}
+
+void
+storewrite_array_end(storewrite *sw)
+{
+	if (sw->in_array > 0)
+		indent(sw, 1);
+	fputc(']', sw->out);
+	sw->in_array = -1;
+}

@@ -1,0 +1,345 @@
+/*
+ * src/ausdash-export.c - PostgreSQL back out as live-store.json, every
+ * entity, from one consistent snapshot of the database, streaming: the
+ * rollback path to the dashboard's file store.
+ */
+#include "../lib/common.h"
+
+#include <getopt.h>
+
+#include "../lib/db.h"
+#include "../lib/entity.h"
+#include "../lib/isotime.h"
+#include "../lib/jsonw.h"
+#include "../lib/log.h"
+#include "../lib/mem.h"
+#include "../lib/opt.h"
+#include "../lib/sbuf.h"
+#include "../lib/storewrite.h"
+#include "../lib/banned.h"
+
+#define FETCH_ROWS 2000
+
+enum
+{
+	OPT_LOCK_WAIT = 0x2000
+};
+
+/* The store's top-level arrays, in its file order. */
+static const char *const store_order[] = {
+	"observations", "rawSnapshots", "sources", "sourceCursors", "ingestionRuns",
+	"priceIntakeBatches", "unresolvedPriceItems", NULL
+};
+
+static void
+help(const char *progname)
+{
+	printf("%s writes the database out as a live-store.json, every entity, from one\n"
+		   "consistent snapshot: the way back to the dashboard's file store.\n\n", progname);
+	printf("Usage:\n"
+		   "  %s [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "  -o, --output=FILE         write FILE atomically (locked, temporary file,\n"
+		   "                            rename); default: standard output\n"
+		   "      --lock-wait=DURATION  wait this long for another writer of FILE\n"
+		   "                            (default: 0, fail at once)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "  -v, --verbose             print what was written\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: 0 written; 1 failed, FILE unchanged; 64 usage; 69 database\n"
+		   "unavailable; 74 write error; 75 another writer holds FILE's lock.\n");
+}
+
+/*
+ * The SELECT list of an entity: each column as text, timestamps as epoch
+ * milliseconds; runs in the dashboard's vocabulary.
+ */
+static void
+select_sql(const entity_desc *d, sbuf *sql)
+{
+	bool		runs = strcmp(d->table, "ingestion_runs") == 0;
+
+	sbuf_appends(sql, "SELECT ");
+	for (int i = 0; i < d->ncolumns; i++)
+	{
+		const entity_column *c = &d->columns[i];
+
+		if (i > 0)
+			sbuf_appends(sql, ", ");
+		if (c->kind == ENTITY_TIMESTAMP)
+			sbuf_appendf(sql, "pg_catalog.floor(EXTRACT(epoch FROM t.%s) * 1000)::bigint", c->column);
+		else if (runs && strcmp(c->column, "status") == 0)
+			sbuf_appends(sql, "CASE t.status WHEN 'partial' THEN 'degraded' "
+						 "WHEN 'skipped_duplicate' THEN 'ok' WHEN 'abandoned' THEN 'failed' "
+						 "ELSE t.status END");
+		else if (runs && strcmp(c->column, "run_mode") == 0)
+			sbuf_appends(sql, "CASE t.run_mode WHEN 'replay' THEN 'manual' ELSE t.run_mode END");
+		else
+			sbuf_appendf(sql, "t.%s::text", c->column);
+	}
+	if (d->extra)
+		sbuf_appends(sql, ", t.extra::text");
+	sbuf_appendf(sql, " FROM public.%s t", d->table);
+	/* the dashboard's runs and ausdash's ingest runs; not its own maintenance */
+	if (runs)
+		sbuf_appends(sql, " WHERE t.status <> 'running' AND t.job NOT LIKE 'ausdash-%'");
+	sbuf_appends(sql, " ORDER BY ");
+	for (int i = 0; d->key[i]; i++)
+		sbuf_appendf(sql, "%st.%s", i ? ", " : "", entity_column_find(d, d->key[i])->column);
+}
+
+/* A field being built: name and value as offsets into the row's text. */
+typedef struct pending
+{
+	const char *name;			/* a column's field name, or NULL: at name_off */
+	size_t		name_off;
+	size_t		val_off;
+	size_t		len;
+	entity_json_type type;
+} pending;
+
+static void
+add_value(sbuf *text, pending *p, entity_json_type type, const char *v, size_t len)
+{
+	p->type = type;
+	p->val_off = text->len;
+	sbuf_append(text, v, len);
+	p->len = len;
+	sbuf_appendc(text, '\0');
+}
+
+/* Fields of one row into fields (extra's keys last); returns how many. */
+static int
+row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, sbuf *text)
+{
+	pending		p[ENTITY_MAX_COLUMNS * 2];
+	int			n = 0;
+
+	sbuf_reset(text);
+	for (int i = 0; i < d->ncolumns; i++)
+	{
+		const entity_column *c = &d->columns[i];
+		const char *v = PQgetvalue(res, row, i);
+		char		iso[25];
+
+		if (PQgetisnull(res, row, i))
+			continue;
+		p[n].name = c->field;
+		if (c->kind == ENTITY_TIMESTAMP)
+		{
+			isotime_format(strtoll(v, NULL, 10), true, iso);
+			add_value(text, &p[n], ENTITY_JSON_STRING, iso, strlen(iso));
+		}
+		else if (c->kind == ENTITY_NUMERIC || c->kind == ENTITY_INT || c->kind == ENTITY_COUNT)
+			add_value(text, &p[n], ENTITY_JSON_NUMBER, v, PQgetlength(res, row, i));
+		else if (c->kind == ENTITY_BOOL)
+			add_value(text, &p[n], ENTITY_JSON_BOOL, v, PQgetlength(res, row, i));
+		else
+			add_value(text, &p[n], ENTITY_JSON_STRING, v, PQgetlength(res, row, i));
+		n++;
+	}
+	if (d->extra && !PQgetisnull(res, row, d->ncolumns))
+	{
+		/* each key of the extra object is a field of its own */
+		char		err[128];
+		yajl_val	x = yajl_tree_parse(PQgetvalue(res, row, d->ncolumns), err, sizeof(err));
+		yajl_gen	g = yajl_gen_alloc(NULL);
+
+		for (size_t k = 0; x && YAJL_IS_OBJECT(x) && k < x->u.object.len &&
+			 n < ENTITY_MAX_COLUMNS * 2; k++, n++)
+		{
+			yajl_val	v = x->u.object.values[k];
+			const unsigned char *buf;
+			size_t		len;
+
+			p[n].name = NULL;
+			p[n].name_off = text->len;
+			sbuf_appends(text, x->u.object.keys[k]);
+			sbuf_appendc(text, '\0');
+			if (YAJL_IS_STRING(v))
+				add_value(text, &p[n], ENTITY_JSON_STRING, v->u.string, strlen(v->u.string));
+			else if (YAJL_IS_NUMBER(v))
+				add_value(text, &p[n], ENTITY_JSON_NUMBER, v->u.number.r, strlen(v->u.number.r));
+			else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+				add_value(text, &p[n], ENTITY_JSON_BOOL, YAJL_IS_TRUE(v) ? "true" : "false",
+						  YAJL_IS_TRUE(v) ? 4 : 5);
+			else if (YAJL_IS_NULL(v))
+				add_value(text, &p[n], ENTITY_JSON_NULL, "null", 4);
+			else
+			{
+				yajl_gen_reset(g, NULL);
+				jsonw_tree(g, v);
+				yajl_gen_get_buf(g, &buf, &len);
+				add_value(text, &p[n], ENTITY_JSON_CONTAINER, (const char *) buf, len);
+				yajl_gen_clear(g);
+			}
+		}
+		yajl_gen_free(g);
+		if (x)
+			yajl_tree_free(x);
+	}
+	/* pointers into text, now that it is complete */
+	for (int i = 0; i < n; i++)
+	{
+		memset(&fields[i], 0, sizeof(entity_field));
+		fields[i].name = p[i].name ? p[i].name : text->data + p[i].name_off;
+		fields[i].type = p[i].type;
+		fields[i].val = text->data + p[i].val_off;
+		fields[i].len = p[i].len;
+	}
+	return n;
+}
+
+/* Streams one entity's rows into its array through a cursor. */
+static bool
+export_entity(PGconn *conn, storewrite *sw, const entity_desc *d, long long *count)
+{
+	sbuf		sql;
+	sbuf		text;
+	entity_field fields[ENTITY_MAX_COLUMNS * 2];
+	char		fetch[64];
+	bool		ok;
+
+	sbuf_init(&sql);
+	sbuf_init(&text);
+	sbuf_appends(&sql, "DECLARE ausdash_export NO SCROLL CURSOR FOR ");
+	select_sql(d, &sql);
+	ok = db_command(conn, sql.data, 0, NULL);
+	snprintf(fetch, sizeof(fetch), "FETCH %d FROM ausdash_export", FETCH_ROWS);
+	storewrite_array_begin(sw, d->name);
+	*count = 0;
+	while (ok)
+	{
+		PGresult   *res = db_query(conn, fetch, 0, NULL);
+		int			rows;
+
+		if (res == NULL)
+		{
+			ok = false;
+			break;
+		}
+		rows = PQntuples(res);
+		for (int r = 0; r < rows; r++)
+		{
+			entity_record rec = {0};
+
+			rec.entity = d->name;
+			rec.index = (*count)++;
+			rec.fields = fields;
+			rec.nfields = row_fields(d, res, r, fields, &text);
+			storewrite_record(sw, &rec);
+		}
+		PQclear(res);
+		if (rows < FETCH_ROWS)
+			break;
+	}
+	storewrite_array_end(sw);
+	ok = ok && db_command(conn, "CLOSE ausdash_export", 0, NULL);
+	sbuf_release(&sql);
+	sbuf_release(&text);
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0}
+	};
+	db_options	dbo;
+	const char *output = "-";
+	long		lock_wait_ms = 0;
+	PGconn	   *conn;
+	PGresult   *res;
+	storewrite *sw;
+	bool		locked;
+	bool		ok = true;
+	char		updated[25];
+	int			c;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	while ((c = getopt_long(argc, argv, "d:o:qvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg))
+			continue;
+		switch (c)
+		{
+			case 'o':
+				output = optarg;
+				break;
+			case OPT_LOCK_WAIT:
+				if (!opt_parse_duration_ms(optarg, "--lock-wait", 0, 86400000L, &lock_wait_ms))
+					opt_bad_option();
+				break;
+			case 'q':
+				log_less_verbose();
+				break;
+			case 'v':
+				log_more_verbose();
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	opt_no_extra_args(argc, argv, optind);
+
+	conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
+	if (!db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
+		exit(AUSDASH_EXIT_FAILURE);
+	/*
+	 * updatedAt: the store's own (store_meta, from the last backfill), or
+	 * a later change ausdash made since (an ingest's run or snapshot); with
+	 * no store_meta, the latest change of all.
+	 */
+	res = db_query(conn,
+				   "SELECT pg_catalog.floor(EXTRACT(epoch FROM COALESCE(GREATEST("
+				   "  (SELECT updated_at FROM public.store_meta),"
+				   "  (SELECT pg_catalog.max(finished_at) FROM public.ingestion_runs"
+				   "    WHERE tool_version IS NOT NULL AND job NOT LIKE 'ausdash-%'"
+				   "      AND status <> 'running'),"
+				   "  (SELECT pg_catalog.max(captured_at) FROM public.raw_snapshots"
+				   "    WHERE format IS NOT NULL)),"
+				   "  GREATEST((SELECT pg_catalog.max(updated_at) FROM public.source_cursors),"
+				   "    (SELECT pg_catalog.max(finished_at) FROM public.ingestion_runs"
+				   "      WHERE job NOT LIKE 'ausdash-%' AND status <> 'running'),"
+				   "    (SELECT pg_catalog.max(captured_at) FROM public.raw_snapshots)),"
+				   "  'epoch'::timestamptz)) * 1000)::bigint", 0, NULL);
+	if (res == NULL)
+		exit(AUSDASH_EXIT_FAILURE);
+	isotime_format(strtoll(PQgetvalue(res, 0, 0), NULL, 10), true, updated);
+	PQclear(res);
+
+	sw = storewrite_open(output, lock_wait_ms, &locked);
+	if (sw == NULL)
+		exit(locked ? AUSDASH_EXIT_LOCKED : AUSDASH_EXIT_IOERR);
+	storewrite_meta(sw, "1", updated);
+	for (int i = 0; ok && store_order[i]; i++)
+	{
+		long long	n;
+
+		ok = export_entity(conn, sw, entity_find(store_order[i]), &n);
+		log_info("%s: %lld records", store_order[i], n);
+	}
+	if (!ok)
+	{
+		storewrite_abort(sw);
+		db_disconnect(&conn);
+		log_detail("%s is unchanged.", strcmp(output, "-") == 0 ? "Nothing more was written"
+				   : output);
+		exit(AUSDASH_EXIT_FAILURE);
+	}
+	db_command(conn, "COMMIT", 0, NULL);
+	db_disconnect(&conn);
+	if (!storewrite_commit(sw))
+		exit(AUSDASH_EXIT_IOERR);
+	return AUSDASH_EXIT_OK;
+}
