@@ -13,6 +13,7 @@
 #include "isotime.h"
 #include "jsonw.h"
 #include "log.h"
+#include "mem.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -547,4 +548,36 @@ entity_extra_to_json(const entity_desc *d, const entity_record *rec, sbuf *out)
 		yajl_gen_free(g);
 	}
 	return n;
+}
+
+entity_record *
+entity_record_dup(const entity_record *rec)
+{
+	size_t		size = sizeof(entity_record) + rec->nfields * sizeof(entity_field);
+	entity_record *copy;
+	entity_field *fields;
+	char	   *p;
+
+	for (int i = 0; i < rec->nfields; i++)
+		size += strlen(rec->fields[i].name) + 1 + rec->fields[i].len + 1;
+	copy = mem_malloc(size);
+	*copy = *rec;
+	fields = (entity_field *) (copy + 1);
+	p = (char *) (fields + rec->nfields);
+	for (int i = 0; i < rec->nfields; i++)
+	{
+		size_t		n = strlen(rec->fields[i].name) + 1;
+
+		fields[i] = rec->fields[i];
+		memcpy(p, rec->fields[i].name, n);
+		fields[i].name = p;
+		p += n;
+		memcpy(p, rec->fields[i].val, rec->fields[i].len);
+		p[rec->fields[i].len] = '\0';
+		fields[i].val = p;
+		p += rec->fields[i].len + 1;
+	}
+	copy->fields = fields;
+	copy->entity = rec->entity;
+	return copy;
 }

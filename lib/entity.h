@@ -155,4 +155,10 @@ void		entity_record_to_json(const entity_record *rec, sbuf *out);
 int			entity_extra_to_json(const entity_desc *d, const entity_record *rec,
 								 sbuf *out);
 
+/*
+ * A copy of rec with its fields and their text in one allocation (free()
+ * it); rec->entity is kept as a pointer.
+ */
+entity_record *entity_record_dup(const entity_record *rec);
+
 #endif

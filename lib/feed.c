@@ -49,6 +49,16 @@ const feed_source feed_sources[] = {
 	{NULL, NULL, NULL}
 };
 
+/*
+ * The series codes of sql/migrations/0005_feed_formats.up.sql, for runs
+ * without a database (the store backend); a test checks that they agree.
+ */
+const feed_series_map feed_builtin_map[] = {
+	{"FLRHOFFA", "rates.oo.fixed_pct", "%"},
+	{"FLRHOFVA", "rates.oo.variable_pct", "%"},
+	{NULL, NULL, NULL}
+};
+
 const feed_format *
 feed_format_find(const char *name)
 {

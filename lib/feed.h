@@ -103,6 +103,9 @@ typedef struct feed_source
 extern const feed_format *const feed_formats[];
 extern const feed_source feed_sources[];
 
+/* Migration 0005's series codes, for runs without a database. */
+extern const feed_series_map feed_builtin_map[];
+
 /* The format of a name, or NULL. */
 const feed_format *feed_format_find(const char *name);
 

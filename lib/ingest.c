@@ -23,9 +23,12 @@ ingest_new(PGconn *conn, const char *source_id)
 
 	in->conn = conn;
 	in->source_id = mem_strdup(source_id);
-	in->st = stage_new(conn);
-	/* a value seen again keeps the time it was first ingested */
-	stage_set_uncompared(in->st, "ingestedAt");
+	if (conn)
+	{
+		in->st = stage_new(conn);
+		/* a value seen again keeps the time it was first ingested */
+		stage_set_uncompared(in->st, "ingestedAt");
+	}
 	in->check_footer = true;
 	sbuf_init(&in->why);
 	return in;
@@ -39,13 +42,14 @@ ingest_free(ingest **inp)
 	if (in == NULL)
 		return;
 	stage_free(&in->st);
-	for (int i = 0; i < in->nmap; i++)
+	for (int i = 0; in->map != feed_builtin_map && i < in->nmap; i++)
 	{
 		free((char *) in->map[i].code);
 		free((char *) in->map[i].series_id);
 		free((char *) in->map[i].unit);
 	}
-	free(in->map);
+	if (in->map != feed_builtin_map)
+		free(in->map);
 	free(in->source_url);
 	free(in->source_id);
 	sbuf_release(&in->why);
@@ -59,6 +63,13 @@ ingest_prepare(ingest *in, const feed_format *fmt)
 	const char *params[1] = {in->source_id};
 	PGresult   *res;
 
+	if (in->conn == NULL)
+	{
+		in->map = (feed_series_map *) feed_builtin_map;
+		for (in->nmap = 0; feed_builtin_map[in->nmap].code; in->nmap++)
+			;
+		return true;
+	}
 	res = db_query(in->conn, "SELECT url FROM public.sources WHERE source_id = $1", 1, params);
 	if (res == NULL)
 		return false;
@@ -170,7 +181,9 @@ on_emit(void *arg, const entity_record *rec)
 		return ok;
 	}
 	in->read++;
-	if (!stage_add(in->st, rec, bycol))
+	if (in->capture)
+		storeingest_add(in->capture, rec);
+	if (in->st && !stage_add(in->st, rec, bycol))
 	{
 		in->exit_code = AUSDASH_EXIT_FAILURE;
 		return false;
@@ -187,7 +200,7 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 	feed		f;
 	bool		ok;
 
-	if (!stage_copy_begin(in->st, observations()))
+	if (in->st && !stage_copy_begin(in->st, observations()))
 	{
 		in->exit_code = AUSDASH_EXIT_FAILURE;
 		return false;
@@ -218,7 +231,8 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 			if (f.rejected_stop && in->max_errors > 0)
 				log_detail("More than %d rows were bad (--max-errors).", in->max_errors);
 		}
-		stage_copy_abort(in->st, "ausdash: the payload was rejected");
+		if (in->st)
+			stage_copy_abort(in->st, "ausdash: the payload was rejected");
 		feed_release(&f);
 		return false;
 	}
@@ -227,7 +241,7 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 	log_debug("%s: %lld observations, %lld left out by the mapping", name, f.emitted,
 			  f.skipped);
 	feed_release(&f);
-	if (!stage_copy_end(in->st))
+	if (in->st && !stage_copy_end(in->st))
 	{
 		in->exit_code = AUSDASH_EXIT_FAILURE;
 		return false;
@@ -276,6 +290,8 @@ move_cursor(ingest *in)
 bool
 ingest_merge(ingest *in)
 {
+	if (in->st == NULL)
+		return true;
 	if (!stage_merge(in->st, observations(), NULL, NULL) || !move_cursor(in))
 	{
 		in->exit_code = AUSDASH_EXIT_FAILURE;
@@ -287,7 +303,9 @@ ingest_merge(ingest *in)
 const stage_counts *
 ingest_counts(const ingest *in)
 {
-	return stage_get_counts(in->st, observations());
+	static const stage_counts none;
+
+	return in->st ? stage_get_counts(in->st, observations()) : &none;
 }
 
 int

@@ -19,6 +19,7 @@
 #include "feed.h"
 #include "reject.h"
 #include "stage.h"
+#include "storeingest.h"
 
 typedef struct ingest
 {
@@ -27,6 +28,7 @@ typedef struct ingest
 	reject_file *rejects;		/* or NULL */
 	bool		check_footer;
 	bool		allow_rewind;
+	storeingest *capture;		/* also collects each observation, or NULL */
 
 	/* results */
 	long long	read;			/* observations produced and rows rejected */
@@ -51,6 +53,11 @@ typedef struct ingest
 	sbuf		why;
 } ingest;
 
+/*
+ * conn NULL: nothing is staged or merged (the store backend): payloads are
+ * parsed, checked and collected into capture; the RBA series codes are
+ * those of migration 0005 (feed_builtin_map).
+ */
 ingest	   *ingest_new(PGconn *conn, const char *source_id);
 void		ingest_free(ingest **in);
 

@@ -9,6 +9,7 @@
 #include "ingestrun.h"
 #include "jsonw.h"
 #include "lock.h"
+#include "mem.h"
 #include "log.h"
 #include "opt.h"
 #include "sbuf.h"
@@ -130,11 +131,36 @@ ingestrun_check_options(ingestrun *r, const char *format_name)
 	snprintf(r->lock_name, sizeof(r->lock_name), "ingest:%s", r->source_id);
 }
 
+static bool
+uses_store(const ingestrun *r)
+{
+	return r->backend && strcmp(r->backend, "postgres") != 0;
+}
+
+static bool
+uses_postgres(const ingestrun *r)
+{
+	return r->backend == NULL || strcmp(r->backend, "store") != 0;
+}
+
 void
 ingestrun_start(ingestrun *r, const db_options *dbo)
 {
+	sbuf_init(&r->drift_json);
 	if (r->rejects_path && (r->rejects = reject_open(r->rejects_path)) == NULL)
 		exit(AUSDASH_EXIT_IOERR);
+	if (uses_store(r))
+		r->si = storeingest_new();
+	if (!uses_postgres(r))
+	{
+		r->in = ingest_new(NULL, r->source_id);
+		r->in->max_errors = r->max_errors;
+		r->in->rejects = r->rejects;
+		r->in->check_footer = r->check_footer;
+		r->in->capture = r->si;
+		ingest_prepare(r->in, r->format);
+		return;
+	}
 	r->conn = db_connect(dbo, AUSDASH_EXIT_UNAVAILABLE);
 	switch (lock_acquire(r->conn, r->lock_name, r->lock_wait_ms))
 	{
@@ -165,6 +191,7 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 	r->in->rejects = r->rejects;
 	r->in->check_footer = r->check_footer;
 	r->in->allow_rewind = r->allow_rewind;
+	r->in->capture = r->si;
 	if (!db_command(r->conn, "BEGIN", 0, NULL) || !ingest_prepare(r->in, r->format))
 		exit(ingestrun_end(r, false));
 }
@@ -213,6 +240,8 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 	jsonw_bool(g, "dry_run", r->dry_run);
 	jsonw_str(g, "source", r->source_id);
 	jsonw_str(g, "format", r->format->name);
+	if (!replay)
+		jsonw_str(g, "backend", r->backend ? r->backend : "postgres");
 	if (replay)
 		jsonw_int(g, "snapshots", r->snapshots);
 	else
@@ -241,6 +270,27 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 	jsonw_bool(g, "moved", r->in->cursor_moved);
 	jsonw_bool(g, "kept", r->in->cursor_kept);
 	yajl_gen_map_close(g);
+	if (r->store_applied)
+	{
+		jsonw_key(g, "store");
+		yajl_gen_map_open(g);
+		jsonw_str(g, "path", r->store_path);
+		jsonw_int(g, "inserted", r->sres.inserted);
+		jsonw_int(g, "updated", r->sres.updated);
+		jsonw_str(g, "duplicate_of", r->sres.duplicate ? r->sres.duplicate_of : NULL);
+		jsonw_bool(g, "cursor_moved", r->sres.cursor_moved);
+		yajl_gen_map_close(g);
+	}
+	if (r->backend && strcmp(r->backend, "dual") == 0 && r->store_applied)
+	{
+		jsonw_key(g, "drift");
+		yajl_gen_map_open(g);
+		jsonw_int(g, "count", r->drift);
+		jsonw_key(g, "keys");
+		jsonw_raw(g, r->drift_json.len ? r->drift_json.data : "[]",
+				  r->drift_json.len ? r->drift_json.len : 2);
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 }
@@ -264,20 +314,199 @@ summary_text(const ingestrun *r, const char *status)
 	const stage_counts *c = ingest_counts(r->in);
 
 	if (r->duplicate_of[0])
-	{
-		log_info("%s: payload already stored as snapshot %s; nothing else done",
+		log_info("%s: payload already stored as snapshot %s; nothing loaded into PostgreSQL",
 				 r->dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
-		return;
-	}
-	log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
-			 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
-			 r->source_id, r->format->name,
-			 r->in->read, c->inserted, c->updated, c->unchanged, r->in->rejected);
+	else if (!uses_postgres(r))
+		log_info("%s: %s %s: %lld observations read, %lld rejected",
+				 r->dry_run ? "dry run (nothing written)" : status, r->source_id,
+				 r->format->name, r->in->read, r->in->rejected);
+	else
+		log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
+				 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
+				 r->source_id, r->format->name,
+				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->rejected);
 	if (r->in->cursor_moved && r->in->old_cursor[0])
 		log_info("cursor of %s moved to %s (was %s)", r->source_id, r->in->cursor,
 				 r->in->old_cursor);
 	else if (r->in->cursor_moved)
 		log_info("cursor of %s set to %s", r->source_id, r->in->cursor);
+	if (r->store_applied && r->sres.duplicate)
+		log_info("store %s: payload already there as snapshot %s; run appended",
+				 r->store_path, r->sres.duplicate_of);
+	else if (r->store_applied)
+		log_info("store %s: %lld inserted, %lld updated%s", r->store_path, r->sres.inserted,
+				 r->sres.updated, r->sres.cursor_moved ? ", cursor set" : "");
+}
+
+/* --- the store backend ---------------------------------------------------- */
+
+/* Applies the run to the store; returns the exit code. */
+static int
+apply_store(ingestrun *r, int code)
+{
+	storeingest_run sr = {0};
+
+	sr.path = r->store_path;
+	sr.lock_wait_ms = r->lock_wait_ms > 60000 ? r->lock_wait_ms : 60000;
+	sr.source_id = r->source_id;
+	sr.job = r->job;
+	sr.run_mode = r->run.run_mode;
+	sr.snapshot_id = r->new_snapshot_id;
+	sr.checksum = r->input_sha256;
+	sr.captured_at = r->as_of;
+	sr.content_type = r->format->content_type;
+	sr.payload = r->payload;
+	sr.cursor = r->in->cursor;
+	sr.allow_rewind = r->allow_rewind;
+	if (!storeingest_apply(r->si, &sr, &r->sres))
+	{
+		if (r->conn)
+		{
+			const stage_counts *c = ingest_counts(r->in);
+
+			log_detail("PostgreSQL has this run committed (run %s: %lld inserted, %lld "
+					   "updated); the store \"%s\" was not changed.", r->run.run_id,
+					   c->inserted, c->updated, r->store_path);
+			log_hint("Bring the store level with \"ausdash-ingest --backend store\" on the "
+					 "same payload, or with ausdash-export.");
+		}
+		else
+			log_detail("The store \"%s\" was not changed.", r->store_path);
+		return r->sres.exit_code;
+	}
+	r->store_applied = true;
+	return code;
+}
+
+typedef struct drift_ctx
+{
+	ingestrun  *r;
+	char	  **keys;
+	const entity_record **now;
+	long long	n;
+	long long	cap;
+} drift_ctx;
+
+static void
+collect(void *arg, const char *key, const entity_record *now)
+{
+	drift_ctx  *d = arg;
+
+	if (d->n == d->cap)
+	{
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->keys = mem_realloc(d->keys, d->cap * sizeof(char *));
+		d->now = mem_realloc(d->now, d->cap * sizeof(entity_record *));
+	}
+	d->keys[d->n] = mem_strdup(key);
+	d->now[d->n++] = now;
+}
+
+static void
+add_drift(ingestrun *r, const char *key, const char *side)
+{
+	yajl_gen	g;
+
+	if (r->drift++ < 10)
+		log_warning("drift: %s: %s", key, side);
+	if (r->drift > 1000)
+		return;
+	sbuf_appendc(&r->drift_json, r->drift_json.len ? ',' : '[');
+	g = jsonw_new(&r->drift_json, false);
+	yajl_gen_map_open(g);
+	jsonw_str(g, "key", key);
+	jsonw_str(g, "side", side);
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+on_drift(void *arg, long long ord, bool missing)
+{
+	drift_ctx  *d = arg;
+
+	add_drift(d->r, d->keys[ord], missing ? "only in the store" : "values differ");
+}
+
+/*
+ * Compares the keys the run touched: the store's records (staged) against
+ * PostgreSQL's rows, as the merge compares them.  Returns the exit code.
+ */
+static int
+check_drift(ingestrun *r, int code)
+{
+	const entity_desc *d = entity_find("observations");
+	drift_ctx	ctx = {0};
+	stage	   *st = stage_new(r->conn);
+	sbuf		why;
+	bool		ok;
+
+	ctx.r = r;
+	sbuf_init(&why);
+	storeingest_each(r->si, collect, &ctx);
+	stage_set_uncompared(st, "ingestedAt");
+	ok = db_command(r->conn, "BEGIN", 0, NULL) && stage_copy_begin(st, d);
+	for (long long i = 0; ok && i < ctx.n; i++)
+	{
+		const entity_field *bycol[ENTITY_MAX_COLUMNS];
+		const char *field;
+		entity_record rec;
+
+		if (ctx.now[i] == NULL)
+			continue;
+		rec = *ctx.now[i];
+		rec.index = i;
+		sbuf_reset(&why);
+		if (entity_check_record(d, &rec, false, bycol, &why, &field))
+			ok = stage_add(st, &rec, bycol);
+		else
+			add_drift(r, ctx.keys[i], "invalid in the store");
+	}
+	ok = ok && stage_copy_end(st) && stage_drift(st, d, on_drift, &ctx) >= 0;
+	/* keys the store does not have: are they in PostgreSQL? */
+	for (long long i = 0; ok && i < ctx.n; i++)
+	{
+		const char *params[1] = {ctx.keys[i]};
+		PGresult   *res;
+
+		if (ctx.now[i])
+			continue;
+		res = db_query(r->conn, "SELECT 1 FROM public.observations WHERE series_id || '|' || "
+					   "region_code || '|' || date || '|' || vintage = $1", 1, params);
+		ok = res != NULL;
+		if (res && PQntuples(res) > 0)
+			add_drift(r, ctx.keys[i], "only in PostgreSQL");
+		PQclear(res);
+	}
+	if (ok)
+		PQclear(PQexec(r->conn, "ROLLBACK"));
+	stage_free(&st);
+	if (ok && r->drift > 0)
+	{
+		const char *params[2];
+
+		sbuf_appendc(&r->drift_json, ']');
+		params[0] = r->run.run_id;
+		params[1] = r->drift_json.data;
+		log_error("the store and PostgreSQL differ on %lld key(s) this run touched", r->drift);
+		if (r->run.begun)
+			db_command(r->conn, "UPDATE public.ingestion_runs SET details = "
+					   "COALESCE(details, '{}'::jsonb) || "
+					   "pg_catalog.jsonb_build_object('drift', $2::jsonb) WHERE run_id = $1",
+					   2, params);
+		code = AUSDASH_EXIT_DRIFT;
+	}
+	else if (!ok)
+	{
+		log_error("could not compare the store with PostgreSQL");
+		code = AUSDASH_EXIT_FAILURE;
+	}
+	for (long long i = 0; i < ctx.n; i++)
+		free(ctx.keys[i]);
+	free(ctx.keys);
+	free(ctx.now);
+	sbuf_release(&why);
+	return code;
 }
 
 /* --- the end --------------------------------------------------------------- */
@@ -293,14 +522,14 @@ fail(ingestrun *r)
 	if (db_interrupted())
 		code = AUSDASH_EXIT_FAILURE;
 	snprintf(summary, sizeof(summary), "%s", log_last_error());
-	if (!db_connection_lost(r->conn))
+	if (r->conn && !db_connection_lost(r->conn))
 		PQclear(PQexec(r->conn, "ROLLBACK"));
 	counts(r, &t);
 	t.inserted = t.updated = t.unchanged = 0;
 	if (r->run.begun && run_fail(r->conn, &r->run, summary, &t))
 		log_detail("Nothing was loaded; run %s is recorded as failed.", r->run.run_id);
 	else if (!r->run.begun)
-		log_detail("Nothing was loaded.");
+		log_detail("Nothing was loaded%s.", r->conn ? "" : "; the store is unchanged");
 	print_json(r, "failed", summary);
 	return code;
 }
@@ -328,17 +557,26 @@ ingestrun_end(ingestrun *r, bool ok)
 		summary_json(r, status, false, NULL, &details);
 		if (r->dry_run)
 		{
-			if (!db_command(r->conn, "ROLLBACK", 0, NULL))
+			if (r->conn && !db_command(r->conn, "ROLLBACK", 0, NULL))
 				code = AUSDASH_EXIT_FAILURE;
 			status = "dry_run";
 		}
-		else if (!run_finish(r->conn, &r->run, status, &t,
-							 r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
-							 details.data, NULL) ||
-				 !db_command(r->conn, "COMMIT", 0, NULL))
+		else if (r->conn &&
+				 (!run_finish(r->conn, &r->run, status, &t,
+							  r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
+							  details.data, NULL) ||
+				  !db_command(r->conn, "COMMIT", 0, NULL)))
 			code = fail(r);
 		sbuf_release(&details);
-		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
+		/* then the store: after PostgreSQL committed, or alone */
+		if ((code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL) && r->si && !r->dry_run)
+		{
+			code = apply_store(r, code);
+			if (r->store_applied && r->conn)
+				code = check_drift(r, code);
+		}
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
+			code == AUSDASH_EXIT_DRIFT)
 		{
 			summary_text(r, status);
 			print_json(r, status, NULL);
@@ -346,11 +584,17 @@ ingestrun_end(ingestrun *r, bool ok)
 	}
 	if (r->rejects && !reject_close(&r->rejects) && code == AUSDASH_EXIT_OK)
 		code = AUSDASH_EXIT_IOERR;
-	db_cancel_reset();
-	if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
-		lock_release(r->conn, r->lock_name);
+	if (r->conn)
+	{
+		db_cancel_reset();
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
+			code == AUSDASH_EXIT_DRIFT)
+			lock_release(r->conn, r->lock_name);
+		db_disconnect(&r->conn);
+	}
 	ingest_free(&r->in);
-	db_disconnect(&r->conn);
+	storeingest_free(&r->si);
+	sbuf_release(&r->drift_json);
 	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
 		code = AUSDASH_EXIT_IOERR;
 	return code;

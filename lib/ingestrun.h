@@ -21,6 +21,7 @@
 #include "reject.h"
 #include "run.h"
 #include "sha256.h"
+#include "storeingest.h"
 
 enum
 {
@@ -73,6 +74,18 @@ typedef struct ingestrun
 	char		snapshot_id[200];	/* ingest: the snapshot stored */
 	char		duplicate_of[200];	/* ingest: the snapshot it duplicates */
 	long long	snapshots;		/* replay: snapshots mapped */
+
+	/* the store backend (ingest): set before ingestrun_start */
+	const char *backend;		/* "postgres" (or NULL), "store" or "dual" */
+	const char *store_path;
+	const char *payload;		/* the payload as stored */
+	char		as_of[25];		/* its capture time */
+	char		new_snapshot_id[200];	/* the id a new snapshot gets */
+	storeingest *si;
+	storeingest_result sres;
+	bool		store_applied;
+	long long	drift;			/* keys that differ between the backends */
+	sbuf		drift_json;		/* [{"key":...,"side":...}, ...] */
 } ingestrun;
 
 void		ingestrun_init(ingestrun *r, const char *tool);
@@ -92,7 +105,11 @@ bool		ingestrun_option(ingestrun *r, int c, const char *arg);
  */
 void		ingestrun_check_options(ingestrun *r, const char *format_name);
 
-/* Connects, locks, records the run as running, begins; exits on failure. */
+/*
+ * Connects, locks, records the run as running, begins; exits on failure.
+ * Backend "store": none of that; the payload's observations are collected
+ * for the store.  "dual": both.
+ */
 void		ingestrun_start(ingestrun *r, const db_options *dbo);
 
 /* True when a signal asked the run to stop. */
@@ -100,8 +117,10 @@ bool		ingestrun_interrupted(void);
 
 /*
  * Ends the run: ok, commits (or rolls back a dry run) with the run's row;
- * otherwise rolls back and records the run as failed.  Prints the summary
- * and returns the exit code.
+ * otherwise rolls back and records the run as failed.  Then, for the store
+ * and dual backends, applies the run to the store; for dual, compares the
+ * keys the run touched on both sides and records the drift on the run.
+ * Prints the summary and returns the exit code.
  */
 int			ingestrun_end(ingestrun *r, bool ok);
 

@@ -23,12 +23,13 @@ enum
 	SQL_MERGE,
 	SQL_VERIFY,
 	SQL_EMPTY,
+	SQL_DRIFT,
 	SQL_INSERT,
 	SQL_COPY,
 	SQL_COUNT
 };
 static const char *const sql_names[SQL_COUNT] = {
-	"create", "dedupe", "merge", "verify", "empty", "insert", "copy"
+	"create", "dedupe", "merge", "verify", "empty", "drift", "insert", "copy"
 };
 
 struct stage
@@ -503,4 +504,23 @@ const stage_counts *
 stage_get_counts(const stage *s, const entity_desc *d)
 {
 	return &s->counts[entity_index(d)];
+}
+
+long long
+stage_drift(stage *s, const entity_desc *d, void (*fn) (void *arg, long long ord, bool missing),
+			void *arg)
+{
+	PGresult   *res;
+	long long	n;
+
+	if (!s->created[entity_index(d)])
+		return 0;
+	res = db_query(s->conn, entity_sql(s, d, SQL_DRIFT), 0, NULL);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (long long i = 0; i < n; i++)
+		fn(arg, value_ll(res, (int) i, 0), strcmp(PQgetvalue(res, (int) i, 1), "t") == 0);
+	PQclear(res);
+	return n;
 }

@@ -84,6 +84,14 @@ bool		stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *ar
 bool		stage_merge_meta(stage *s, const char *version, const char *updated_at,
 							 stage_counts *c);
 
+/*
+ * Compares d's staged rows with the target, by key, without merging:
+ * calls fn for each staged row that the target lacks (missing) or holds
+ * with other values.  Returns how many, or -1 (logged) on an error.
+ */
+long long	stage_drift(stage *s, const entity_desc *d,
+						void (*fn) (void *arg, long long ord, bool missing), void *arg);
+
 /* Counts of d so far (zeros if never staged). */
 const stage_counts *stage_get_counts(const stage *s, const entity_desc *d);
 

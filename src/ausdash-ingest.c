@@ -32,7 +32,8 @@ enum
 	OPT_BACKEND = 0x2000,
 	OPT_LIST_FORMATS,
 	OPT_MODE,
-	OPT_NO_FOOTER_CHECK
+	OPT_NO_FOOTER_CHECK,
+	OPT_STORE
 };
 
 static void
@@ -48,16 +49,21 @@ help(const char *progname)
 		   "  -s, --source=SOURCE_ID    the source the payload comes from (required)\n"
 		   "  -f, --format=FORMAT       the payload's format (default: the source's; see\n"
 		   "                            --list-formats)\n"
-		   "      --backend=BACKEND     where to write: postgres (default:\n"
+		   "      --backend=BACKEND     where to write: postgres, store or dual (default:\n"
 		   "                            $AUS_DASH_INGEST_BACKEND, else postgres)\n"
+		   "      --store=FILE          the store of the store and dual backends (default:\n"
+		   "                            $AUS_DASH_STORE_PATH, else ./data/live-store.json)\n"
 		   "      --list-formats        list the formats and the sources' defaults, then exit\n"
 		   "      --mode=MODE           the run's mode: scheduled (default) or manual\n"
 		   "      --no-footer-check     accept AEMO files whose END OF REPORT line count\n"
 		   "                            disagrees (trimmed extracts)\n");
 	ingestrun_print_help("0 loaded, or a duplicate payload skipped; 1 failed, nothing\n"
-						 "loaded; 2 loaded with rejected rows; 64 usage; 65 bad input, nothing "
-						 "loaded;\n66 input not found; 69 database unavailable; 74 read error; "
-						 "75 another run of\nthe source holds the lock.");
+						 "loaded; 2 loaded with rejected rows; 3 dual: the backends differ on "
+						 "keys the run\ntouched; 64 usage; 65 bad input, nothing loaded; 66 "
+						 "input (or store) not found;\n69 database unavailable; 74 read or "
+						 "write error (dual: the store was not updated\nafter PostgreSQL "
+						 "committed); 75 another run of the source, or another writer\nof the "
+						 "store, holds the lock.");
 }
 
 static void
@@ -109,6 +115,7 @@ main(int argc, char **argv)
 		{"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"no-footer-check", no_argument, NULL, OPT_NO_FOOTER_CHECK},
+		{"store", required_argument, NULL, OPT_STORE},
 		INGESTRUN_LONG_OPTIONS,
 		DB_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
@@ -161,6 +168,9 @@ main(int argc, char **argv)
 			case OPT_NO_FOOTER_CHECK:
 				r.check_footer = false;
 				break;
+			case OPT_STORE:
+				r.store_path = optarg;
+				break;
 			default:
 				opt_bad_option();
 		}
@@ -173,13 +183,13 @@ main(int argc, char **argv)
 	if (backend == NULL && getenv("AUS_DASH_INGEST_BACKEND") &&
 		*getenv("AUS_DASH_INGEST_BACKEND"))
 		backend = getenv("AUS_DASH_INGEST_BACKEND");
-	if (backend && strcmp(backend, "postgres") != 0)
-	{
-		if (strcmp(backend, "store") == 0 || strcmp(backend, "dual") == 0)
-			log_usage_fatal("backend \"%s\" is not available in this version of "
-							"ausdash-ingest (only postgres)", backend);
+	if (backend && strcmp(backend, "postgres") != 0 && strcmp(backend, "store") != 0 &&
+		strcmp(backend, "dual") != 0)
 		log_usage_fatal("unknown backend \"%s\" (expected postgres, store or dual)", backend);
-	}
+	r.backend = backend ? backend : "postgres";
+	if (r.store_path == NULL)
+		r.store_path = getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH") ?
+			getenv("AUS_DASH_STORE_PATH") : "data/live-store.json";
 	ingestrun_check_options(&r, NULL);
 
 	sbuf_init(&raw);
@@ -204,18 +214,30 @@ main(int argc, char **argv)
 	snprintf(snapshot_id, sizeof(snapshot_id), "%s-%lld-%.8s", r.source_id, (long long) now,
 			 r.input_sha256);
 
-	/* the raw snapshot first: a payload already stored is not mapped again */
+	r.payload = text;
+	snprintf(r.as_of, sizeof(r.as_of), "%s", as_of);
+	snprintf(r.new_snapshot_id, sizeof(r.new_snapshot_id), "%s", snapshot_id);
+
+	/*
+	 * The raw snapshot first: a payload PostgreSQL already has is not
+	 * mapped into it again.  The store backends still map it (the store
+	 * decides about its own copy).
+	 */
 	ingestrun_start(&r, &dbo);
-	stored = ingest_snapshot(r.in, snapshot_id, r.input_sha256, as_of, r.format, text, text_len,
-							 existing, sizeof(existing));
+	stored = strcmp(r.backend, "store") == 0 ? 1 :
+		ingest_snapshot(r.in, snapshot_id, r.input_sha256, as_of, r.format, text, text_len,
+						existing, sizeof(existing));
 	if (stored == 0)
 		snprintf(r.duplicate_of, sizeof(r.duplicate_of), "%s", existing);
-	else if (stored == 1)
+	else if (stored == 1 && strcmp(r.backend, "store") != 0)
 		snprintf(r.snapshot_id, sizeof(r.snapshot_id), "%s", snapshot_id);
-	code = ingestrun_end(&r, stored == 0 ||
-						 (stored == 1 &&
-						  ingest_payload(r.in, r.format, input, as_of, text, text_len) &&
-						  ingest_merge(r.in)));
+	if (stored == 0 && strcmp(r.backend, "dual") == 0)
+		code = ingestrun_end(&r, ingest_payload(r.in, r.format, input, as_of, text, text_len));
+	else
+		code = ingestrun_end(&r, stored == 0 ||
+							 (stored == 1 &&
+							  ingest_payload(r.in, r.format, input, as_of, text, text_len) &&
+							  ingest_merge(r.in)));
 	sbuf_release(&raw);
 	sbuf_release(&decoded);
 	sbuf_release(&why);

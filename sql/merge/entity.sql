@@ -92,3 +92,14 @@ LEFT JOIN public.{table} t ON {key_eq(t,s)}
 WHERE t.{key1} IS NULL
    OR {values(t)}
       IS DISTINCT FROM {values(s)};
+
+-- name: drift
+-- Staged rows the target lacks or holds otherwise, without merging: what a
+-- dual write compares (ausdash-ingest --backend dual).
+SELECT s.ord, (t.{key1} IS NULL) AS missing
+FROM pg_temp.ausdash_stage_{table} s
+LEFT JOIN public.{table} t ON {key_eq(t,s)}
+WHERE t.{key1} IS NULL
+   OR {values(t)}
+      IS DISTINCT FROM {values(s)}
+ORDER BY s.ord;

@@ -29,8 +29,6 @@ for my $case (
 		qr/source "mystery" has no default format; give one with --format/ ],
 	[ [ '--source=aemo_wholesale', '--backend=mysql', $missing ], 64,
 		qr/unknown backend "mysql" \(expected postgres, store or dual\)/ ],
-	[ [ '--source=aemo_wholesale', '--backend=store', $missing ], 64,
-		qr/backend "store" is not available in this version/ ],
 	[ [ '--source=aemo_wholesale', '--rejects=r', $missing ], 64,
 		qr/option --rejects needs --max-errors/ ],
 	[ [ '--source=aemo_wholesale', '--mode=cron', $missing ], 64,
