@@ -225,6 +225,8 @@ db_connect(const db_options *o, int fail_code)
 				 "PGDATABASE variables, and that the server is running.");
 		free(msg);
 		PQfinish(conn);
+		if (fail_code < 0)
+			return NULL;
 		exit(fail_code);
 	}
 
@@ -243,6 +245,8 @@ db_connect(const db_options *o, int fail_code)
 		if (res == NULL)
 		{
 			PQfinish(conn);
+			if (fail_code < 0)
+				return NULL;
 			exit(fail_code);
 		}
 		PQclear(res);
@@ -267,6 +271,8 @@ db_connect(const db_options *o, int fail_code)
 		if (res == NULL)
 		{
 			PQfinish(conn);
+			if (fail_code < 0)
+				return NULL;
 			exit(fail_code);
 		}
 		PQclear(res);

@@ -46,8 +46,9 @@ bool		db_options_parse(db_options *o, int c, const char *arg);
 
 /*
  * Connects; on failure logs the (redacted) reason with a hint and exits
- * with fail_code (AUSDASH_EXIT_UNAVAILABLE, or AUSDASH_MON_UNKNOWN for
- * reports).  The caller closes the connection with db_disconnect().
+ * with fail_code (AUSDASH_EXIT_UNAVAILABLE), or, when fail_code is
+ * negative, returns NULL (the reports say UNKNOWN in their own format).
+ * The caller closes the connection with db_disconnect().
  */
 PGconn	   *db_connect(const db_options *o, int fail_code);
 /* PQfinish(*conn) and *conn = NULL; *conn may be NULL. */

@@ -1,0 +1,2 @@
+-- 0006_report_indexes (down)
+DROP INDEX public.observations_latest_idx;

@@ -1,0 +1,212 @@
+/*
+ * src/ausdash-runs.c - the health of the run ledger (ingestion_runs), per
+ * job, for people and for monitoring.
+ */
+#include "../lib/common.h"
+
+#include <getopt.h>
+
+#include "../lib/db.h"
+#include "../lib/isotime.h"
+#include "../lib/log.h"
+#include "../lib/opt.h"
+#include "../lib/report.h"
+#include "../lib/timeutil.h"
+#include "../lib/banned.h"
+
+enum
+{
+	OPT_MAX_RUNNING = 0x2000,
+	OPT_WINDOW
+};
+
+static void
+help(const char *progname)
+{
+	printf("%s reports the health of the run ledger per job: the last run and the last\n"
+		   "success with their ages, consecutive failures, rows over a window, and runs\n"
+		   "that are running, too long, or abandoned.\n\n", progname);
+	printf("Usage:\n"
+		   "  %s [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "      --format=FORMAT       text (default), json, prometheus or nagios\n"
+		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_runs.prom\n"
+		   "                            atomically instead of standard output\n"
+		   "      --at=TIMESTAMP        evaluate as of TIMESTAMP (default: now)\n"
+		   "      --window=DURATION     the window of the row totals (default: 24h)\n"
+		   "      --max-running=DURATION\n"
+		   "                            warning when a run has been running longer\n"
+		   "                            (default: 1h)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "  -v, --verbose             print more\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (e.g. the database is\n"
+		   "unreachable), 64 usage error.\n");
+}
+
+/*
+ * Per job, as of $1 (epoch ms): the last run, the last success, failures
+ * since it, rows in the window ($2 ms), runs running (and whether their
+ * session still holds the run's advisory lock), abandoned since the last
+ * success.
+ */
+static const char *const runs_sql =
+"WITH r AS ("
+"  SELECT *, pg_catalog.to_timestamp($1::bigint / 1000.0) AS at"
+"  FROM public.ingestion_runs"
+"  WHERE started_at <= pg_catalog.to_timestamp($1::bigint / 1000.0)),"
+"j AS ("
+"  SELECT job,"
+"    pg_catalog.max(started_at) AS last_at,"
+"    pg_catalog.max(started_at) FILTER (WHERE status IN ('ok', 'partial', 'skipped_duplicate',"
+"      'degraded')) AS ok_at,"
+"    pg_catalog.max(finished_at) FILTER (WHERE status IN ('ok', 'partial', 'skipped_duplicate',"
+"      'degraded')) AS ok_fin"
+"  FROM r GROUP BY job)"
+"SELECT j.job,"
+"  pg_catalog.floor(EXTRACT(epoch FROM j.last_at) * 1000)::bigint,"
+"  (SELECT r.status FROM r WHERE r.job = j.job ORDER BY r.started_at DESC LIMIT 1),"
+"  COALESCE(pg_catalog.floor(EXTRACT(epoch FROM j.ok_fin) * 1000)::bigint, -1),"
+"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND r.status = 'failed'"
+"     AND (j.ok_at IS NULL OR r.started_at > j.ok_at)),"
+"  (SELECT COALESCE(pg_catalog.sum(r.rows_inserted), 0) FROM r WHERE r.job = j.job"
+"     AND r.started_at > r.at - $2::bigint * interval '1 millisecond'),"
+"  (SELECT COALESCE(pg_catalog.sum(r.rows_updated), 0) FROM r WHERE r.job = j.job"
+"     AND r.started_at > r.at - $2::bigint * interval '1 millisecond'),"
+"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND r.status = 'running'"
+"     AND EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory'"
+"       AND l.granted AND l.objsubid = 1"
+"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)),"
+"  (SELECT COALESCE(pg_catalog.max(EXTRACT(epoch FROM r.at - r.started_at)), 0)::bigint"
+"     FROM r WHERE r.job = j.job AND r.status = 'running'),"
+"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND (r.status = 'abandoned'"
+"     OR (r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l"
+"       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)))"
+"     AND (j.ok_at IS NULL OR r.started_at > j.ok_at))"
+"FROM j ORDER BY j.job";
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"max-running", required_argument, NULL, OPT_MAX_RUNNING},
+		{"window", required_argument, NULL, OPT_WINDOW},
+		REPORT_LONG_OPTIONS,
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0}
+	};
+	db_options	dbo;
+	report_options ro;
+	long		window_ms = 86400000L;
+	long		max_running_ms = 3600000L;
+	report	   *r;
+	PGconn	   *conn;
+	PGresult   *res = NULL;
+	char		at[32];
+	char		window[32];
+	long long	failing = 0;
+	long long	abandoned_total = 0;
+	int			code;
+	int			c;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	report_options_init(&ro);
+	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg) || report_option(&ro, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_MAX_RUNNING:
+				if (!opt_parse_duration_ms(optarg, "--max-running", 60000, 3650L * 86400000L,
+										   &max_running_ms))
+					opt_bad_option();
+				break;
+			case OPT_WINDOW:
+				if (!opt_parse_duration_ms(optarg, "--window", 3600000L, 3650L * 86400000L,
+										   &window_ms))
+					opt_bad_option();
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	opt_no_extra_args(argc, argv, optind);
+	report_options_check(&ro);
+
+	r = report_new("runs", ro.fmt, ro.at_ms);
+	snprintf(at, sizeof(at), "%lld", (long long) ro.at_ms);
+	snprintf(window, sizeof(window), "%ld", window_ms);
+	conn = db_connect(&dbo, -1);
+	if (conn)
+		res = db_query(conn, runs_sql, 2, (const char *[]) {at, window});
+	if (res == NULL)
+	{
+		code = report_unknown(r, ro.textfile_dir, log_last_error());
+		db_disconnect(&conn);
+		report_free(&r);
+		return code;
+	}
+	report_section(r, "jobs");
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		long long	last = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		long long	ok = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+		long long	failures = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+		long long	running = strtoll(PQgetvalue(res, i, 7), NULL, 10);
+		long long	longest = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+		long long	abandoned = strtoll(PQgetvalue(res, i, 9), NULL, 10);
+		report_level level = REPORT_OK;
+		char		last_iso[25];
+		char		ok_iso[25];
+		char		age[32];
+
+		if (failures >= 2)
+			level = REPORT_CRITICAL;
+		else if (failures == 1 || abandoned > 0 ||
+				 (running > 0 && longest * 1000 > max_running_ms))
+			level = REPORT_WARNING;
+		failing += level != REPORT_OK;
+		abandoned_total += abandoned;
+		isotime_format(last, false, last_iso);
+		if (ok >= 0)
+			isotime_format(ok, false, ok_iso);
+		snprintf(age, sizeof(age), ok < 0 ? "+Inf" : "%lld", (ro.at_ms - ok) / 1000);
+		report_row(r, level);
+		report_str(r, "job", PQgetvalue(res, i, 0), true);
+		report_str(r, "last_run", last_iso, false);
+		report_str(r, "last_status", PQgetvalue(res, i, 2), false);
+		report_str(r, "last_success", ok >= 0 ? ok_iso : NULL, false);
+		report_num(r, "success_age_seconds", age, "ausdash_runs_success_age_seconds",
+				   "Time since the job's last successful run.");
+		report_int(r, "consecutive_failures", failures, "ausdash_runs_consecutive_failures",
+				   "Failed runs of the job since its last success.");
+		report_num(r, "rows_inserted", PQgetvalue(res, i, 5), "ausdash_runs_rows_inserted",
+				   "Rows inserted by the job's runs in the window.");
+		report_num(r, "rows_updated", PQgetvalue(res, i, 6), "ausdash_runs_rows_updated",
+				   "Rows updated by the job's runs in the window.");
+		report_int(r, "running", running, "ausdash_runs_running",
+				   "Runs of the job running now (their session holds the lock).");
+		report_int(r, "running_seconds", longest, NULL, NULL);
+		report_int(r, "abandoned", abandoned, "ausdash_runs_abandoned",
+				   "Abandoned runs of the job since its last success (also running rows "
+				   "whose lock is gone).");
+	}
+	report_summary(r, "%lld of %d jobs failing or with abandoned or long runs", failing,
+				   PQntuples(res));
+	report_perf(r, "jobs", PQntuples(res));
+	report_perf(r, "jobs_failing", failing);
+	report_perf(r, "abandoned", abandoned_total);
+	PQclear(res);
+	db_disconnect(&conn);
+	code = report_finish(r, ro.textfile_dir);
+	report_free(&r);
+	return code;
+}
