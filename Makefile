@@ -39,10 +39,10 @@ LIB_OBJS = lib/copy.o lib/db.o lib/entity.o lib/isotime.o lib/jsonw.o lib/lock.o
 	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
 	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
 	lib/storeread.o lib/timeutil.o lib/feed.o lib/feed_aemo.o \
-	lib/feed_dash.o lib/feed_generic.o lib/feed_rba.o lib/feed_util.o lib/feed_wholesale.o lib/ingest.o lib/ingestrun.o lib/storewrite.o lib/storeingest.o lib/report.o lib/fresh.o
+	lib/feed_dash.o lib/feed_generic.o lib/feed_rba.o lib/feed_util.o lib/feed_wholesale.o lib/ingest.o lib/ingestrun.o lib/storewrite.o lib/storeingest.o lib/report.o lib/fresh.o lib/digest.o
 LIBRARY = lib/libausdash.a
 
-TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-replay ausdash-runs
+TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-parity ausdash-replay ausdash-runs
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
 UNIT_TESTS = copy db entity feed isotime log opt sbuf sha256 sqllex migrate storeread

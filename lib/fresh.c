@@ -4,9 +4,6 @@
  */
 #include "common.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "feed.h"
@@ -18,7 +15,6 @@
 #include "storeread.h"
 #include "banned.h"
 
-#define READ_CHUNK (256 * 1024)
 
 /* aus-dash-reference.md section 5, "Key series in /api/metadata/freshness" */
 const fresh_key fresh_key_series[] = {
@@ -467,50 +463,16 @@ fresh_from_store(const char *path, const char *const *series, int nseries, bool 
 {
 	static const storeread_handler h = {NULL, NULL, on_store_record, NULL};
 	store_state st = {0};
-	storeread  *sr;
-	int			fd = open(path, O_RDONLY | O_CLOEXEC);
-	char	   *buf;
-	bool		ok = true;
+	bool		ok;
 	int			n = 0;
 
-	if (fd < 0)
-	{
-		log_error("could not open store \"%s\": %m", path);
-		return false;
-	}
 	st.series = series;
 	st.nseries = nseries;
 	st.all = all;
 	st.at_ms = at_ms;
 	st.out = out;
 	sbuf_init(&st.cadences);
-	sr = storeread_new(path, &h, &st, true);
-	buf = mem_malloc(READ_CHUNK);
-	for (;;)
-	{
-		ssize_t		len = read(fd, buf, READ_CHUNK);
-
-		if (len < 0 && errno == EINTR)
-			continue;
-		if (len < 0)
-		{
-			log_error("could not read store \"%s\": %m", path);
-			ok = false;
-			break;
-		}
-		if (len == 0)
-		{
-			ok = storeread_finish(sr);
-			break;
-		}
-		if (!(ok = storeread_feed(sr, buf, len)))
-			break;
-	}
-	if (!ok && *storeread_error(sr))
-		log_error("%s", storeread_error(sr));
-	close(fd);
-	free(buf);
-	storeread_free(&sr);
+	ok = storeread_file(path, &h, &st, true, NULL);
 	/* key series the store lacks: none, like the dashboard's 1970 */
 	for (int i = 0; ok && !all && nseries == 0 && fresh_key_series[i].series_id; i++)
 	{

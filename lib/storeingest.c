@@ -3,9 +3,6 @@
  */
 #include "common.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "feed.h"
 #include "isotime.h"
@@ -18,7 +15,6 @@
 #include "timeutil.h"
 #include "banned.h"
 
-#define READ_CHUNK (256 * 1024)
 
 typedef struct item
 {
@@ -364,48 +360,11 @@ second_array_end(void *arg, const entity_desc *d, long long n)
 static bool
 read_store(const char *path, const storeread_handler *h, apply_state *st)
 {
-	storeread  *sr = storeread_new(path, h, st, false);
-	int			fd = open(path, O_RDONLY | O_CLOEXEC);
-	char	   *buf = mem_malloc(READ_CHUNK);
-	bool		ok = fd >= 0;
-
-	if (fd < 0)
-	{
-		log_error("could not open store \"%s\": %m", path);
-		st->res->exit_code = errno == ENOENT ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
-		if (errno == ENOENT)
-			log_hint("The store backend updates an existing store; set AUS_DASH_STORE_PATH.");
-	}
-	while (ok)
-	{
-		ssize_t		n = read(fd, buf, READ_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-		{
-			log_error("could not read store \"%s\": %m", path);
-			st->res->exit_code = AUSDASH_EXIT_IOERR;
-			ok = false;
-		}
-		else if (n == 0)
-		{
-			ok = storeread_finish(sr);
-			break;
-		}
-		else
-			ok = storeread_feed(sr, buf, n);
-	}
-	if (!ok && *storeread_error(sr))
-	{
-		log_error("%s", storeread_error(sr));
-		st->res->exit_code = AUSDASH_EXIT_DATAERR;
-	}
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	storeread_free(&sr);
-	return ok;
+	if (storeread_file(path, h, st, false, &st->res->exit_code))
+		return true;
+	if (st->res->exit_code == AUSDASH_EXIT_NOINPUT)
+		log_hint("The store backend updates an existing store; set AUS_DASH_STORE_PATH.");
+	return false;
 }
 
 bool

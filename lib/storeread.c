@@ -9,6 +9,10 @@
  */
 #include "common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <yajl/yajl_parse.h>
 
 #include "isotime.h"
@@ -17,6 +21,8 @@
 #include "mem.h"
 #include "storeread.h"
 #include "banned.h"
+
+#define FILE_CHUNK (256 * 1024)
 
 #define MAX_DEPTH 64
 
@@ -783,4 +789,57 @@ uint64_t
 storeread_bytes(const storeread *sr)
 {
 	return sr->chunk_base + sr->chunk_len;
+}
+
+bool
+storeread_file(const char *path, const storeread_handler *handler, void *arg,
+			   bool ignore_unknown, int *exit_code)
+{
+	storeread  *sr;
+	int			fd = open(path, O_RDONLY | O_CLOEXEC);
+	char	   *buf;
+	bool		ok = true;
+	int			code = AUSDASH_EXIT_OK;
+
+	if (fd < 0)
+	{
+		log_error("could not open store \"%s\": %m", path);
+		if (exit_code)
+			*exit_code = errno == ENOENT ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
+		return false;
+	}
+	sr = storeread_new(path, handler, arg, ignore_unknown);
+	buf = mem_malloc(FILE_CHUNK);
+	for (;;)
+	{
+		ssize_t		n = read(fd, buf, FILE_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+		{
+			log_error("could not read store \"%s\": %m", path);
+			code = AUSDASH_EXIT_IOERR;
+			ok = false;
+			break;
+		}
+		if (n == 0)
+		{
+			ok = storeread_finish(sr);
+			break;
+		}
+		if (!(ok = storeread_feed(sr, buf, n)))
+			break;
+	}
+	if (!ok && *storeread_error(sr))
+	{
+		log_error("%s", storeread_error(sr));
+		code = AUSDASH_EXIT_DATAERR;
+	}
+	if (!ok && exit_code && code != AUSDASH_EXIT_OK)
+		*exit_code = code;
+	close(fd);
+	free(buf);
+	storeread_free(&sr);
+	return ok;
 }

@@ -49,6 +49,15 @@ storeread  *storeread_new(const char *name, const storeread_handler *handler,
 						  void *arg, bool ignore_unknown);
 void		storeread_free(storeread **sr);
 
+/*
+ * Reads the store file path through handler, from start to end.  False
+ * (logged, with the place) when it could not be read or is not a valid
+ * store; *exit_code (if not NULL) then says which: 66 missing, 74 read
+ * error, 65 invalid, or what the handler left there.
+ */
+bool		storeread_file(const char *path, const storeread_handler *handler, void *arg,
+						   bool ignore_unknown, int *exit_code);
+
 /* Reads one more chunk.  False on an error (see storeread_error()). */
 bool		storeread_feed(storeread *sr, const void *buf, size_t len);
 /* The input ended.  False if it was incomplete or missed required keys. */

@@ -169,6 +169,25 @@ is_deeply([ glob("$TMP/textfile/.*.prom*") ], [], '--textfile-dir: no temporary 
 like($out, qr/^series\s+region\s+cadence\s+updated_at\s+lag_minutes.*status$/m, 'text: an aligned table');
 like($out, qr/^FRESHNESS critical: 2 of 5 series stale/m, 'text: the summary line');
 
+# --- the plan: the latest per region through the index, not a scan --------------------
+$node->psql("INSERT INTO public.observations (series_id, region_code, date, value, unit, source_name, source_url, "
+	  . "published_at, ingested_at, vintage, is_modeled, confidence) SELECT 'big.series', 'R' || (i % 8), "
+	  . "'2020-01-01T00:00:00Z'::timestamptz + i * interval '5 minutes', i, 'u', 'S', 'u', now(), now(), 'v', "
+	  . "false, 'official' FROM generate_series(1, 200000) i");
+$node->psql('ANALYZE public.observations');
+my $plan = $node->psql("EXPLAIN WITH RECURSIVE regions(r) AS (SELECT min(region_code) FROM public.observations "
+	  . "WHERE series_id = 'big.series' UNION ALL SELECT (SELECT min(region_code) FROM public.observations "
+	  . "WHERE series_id = 'big.series' AND region_code > regions.r) FROM regions WHERE r IS NOT NULL) "
+	  . "SELECT r, l.date FROM regions, LATERAL (SELECT o.date FROM public.observations o WHERE "
+	  . "o.series_id = 'big.series' AND o.region_code = regions.r ORDER BY o.date COLLATE \"C\" DESC, "
+	  . "o.vintage COLLATE \"C\" DESC, o.published_at DESC, o.ingested_at DESC LIMIT 1) l WHERE r IS NOT NULL");
+like($plan, qr/Index (Only )?Scan using observations_latest_idx/, 'freshness walks observations_latest_idx')
+  or diag($plan);
+unlike($plan, qr/Seq Scan on observations/, 'and does not scan the table');
+($code, $out) = run_command([ 'ausdash-freshness', '--format=json', '--series=big.series' ]);
+is(scalar(@{ $json->decode($out)->{series} }), 8, 'the 8 regions of a 200,000-row series');
+$node->psql("DELETE FROM public.observations WHERE series_id = 'big.series'");
+
 # --- runs --------------------------------------------------------------------------------
 ($code, $out) = run_command([ 'ausdash-runs', '--format=json', '--at=2026-02-27T03:00:00Z' ]);
 $j = $json->decode($out);

@@ -1,0 +1,726 @@
+/*
+ * src/ausdash-parity.c - does a live-store.json hold what the database
+ * holds?  Counts per entity, then per (series, region) segments with a
+ * count and an order-free digest from one streaming pass over the store
+ * and one grouped query on the database; only differing segments are
+ * drilled into, key by key.  Then the latest point per (series, region)
+ * and the key series' freshness on both sides.
+ */
+#include "../lib/common.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+
+#include "../lib/db.h"
+#include "../lib/digest.h"
+#include "../lib/entity.h"
+#include "../lib/fresh.h"
+#include "../lib/log.h"
+#include "../lib/mem.h"
+#include "../lib/opt.h"
+#include "../lib/report.h"
+#include "../lib/sbuf.h"
+#include "../lib/storeread.h"
+#include "../lib/banned.h"
+
+#define NENT 16
+
+enum
+{
+	OPT_MAX_DIFFS = 0x2000,
+	OPT_STORE,
+	OPT_WARN_MAX
+};
+
+/* Fields left out of the comparison (see the man page). */
+static const char *const skip_observation[] = {"ingestedAt", NULL};
+static const char *const skip_cursor[] = {"updatedAt", NULL};
+
+/* A key and its record's digest. */
+typedef struct keyd
+{
+	char	   *key;
+	uint64_t	digest;
+} keyd;
+
+typedef struct keyset
+{
+	keyd	   *k;
+	long long	n;
+	long long	cap;
+} keyset;
+
+/* A (series, region) segment: its rows and the sum of their digests. */
+typedef struct seg
+{
+	char	   *key;			/* series '\x1f' region */
+	long long	n;
+	uint64_t	sum;
+	bool		differs;
+} seg;
+
+typedef struct segset
+{
+	seg		   *s;
+	long long	n;
+	long long	cap;
+	long long  *table;			/* open addressing: index + 1, 0 empty */
+	long long	size;
+} segset;
+
+typedef struct parity
+{
+	const char *store;
+	int			max_diffs;
+	long long	warn_max;
+	long long	count[NENT];
+	keyset		store_keys[NENT];
+	segset		segs;
+	bool		drill;			/* the second pass: keys of differing segments */
+	keyset		drill_keys;
+	long long	drift;
+	long long	listed;
+} parity;
+
+static void
+help(const char *progname)
+{
+	printf("%s compares a live-store.json with the database: counts per entity,\n"
+		   "(series, region) segments by count and digest, the keys of the segments that\n"
+		   "differ, the latest point per series and region, and the key series' freshness.\n\n",
+		   progname);
+	printf("Usage:\n"
+		   "  %s --store=FILE [OPTION]...\n\n", progname);
+	printf("Options:\n"
+		   "      --store=FILE          the store to compare (default: $AUS_DASH_STORE_PATH,\n"
+		   "                            else ./data/live-store.json)\n"
+		   "      --max-diffs=N         list at most N differing keys (default: 20; all are\n"
+		   "                            counted)\n"
+		   "      --warn-max=N          up to N differences is a warning, more critical\n"
+		   "                            (default: 0, any difference is critical)\n"
+		   "      --format=FORMAT       text (default), json, prometheus or nagios\n"
+		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_parity.prom\n"
+		   "                            atomically instead of standard output\n"
+		   "      --at=TIMESTAMP        judge freshness as of TIMESTAMP (default: now)\n"
+		   "  -q, --quiet               print errors only\n"
+		   "  -v, --verbose             print more\n"
+		   "  -V, --version             output version information, then exit\n"
+		   "  -?, --help                show this help, then exit\n");
+	opt_print_connection_help();
+	printf("\nExit status: 0 in parity, 1 differences up to --warn-max, 2 more, 3 UNKNOWN\n"
+		   "(the database or the store could not be read), 64 usage error.\n");
+}
+
+static const char *const *
+skip_of(const entity_desc *d)
+{
+	if (strcmp(d->name, "observations") == 0)
+		return skip_observation;
+	if (strcmp(d->name, "sourceCursors") == 0)
+		return skip_cursor;
+	return NULL;
+}
+
+static void
+keyset_add(keyset *ks, const char *key, uint64_t digest)
+{
+	if (ks->n == ks->cap)
+	{
+		ks->cap = ks->cap ? ks->cap * 2 : 64;
+		ks->k = mem_realloc(ks->k, ks->cap * sizeof(keyd));
+	}
+	ks->k[ks->n].key = mem_strdup(key);
+	ks->k[ks->n++].digest = digest;
+}
+
+static void
+keyset_free(keyset *ks)
+{
+	for (long long i = 0; i < ks->n; i++)
+		free(ks->k[i].key);
+	free(ks->k);
+	memset(ks, 0, sizeof(*ks));
+}
+
+static int
+keyd_cmp(const void *a, const void *b)
+{
+	return strcmp(((const keyd *) a)->key, ((const keyd *) b)->key);
+}
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+	return h;
+}
+
+/* The segment of key, created when asked. */
+static seg *
+segset_get(segset *ss, const char *key, bool create)
+{
+	uint64_t	h;
+
+	if (ss->size == 0 || (create && ss->n * 2 >= ss->size))
+	{
+		long long	size = ss->size ? ss->size * 2 : 1024;
+
+		free(ss->table);
+		ss->table = mem_calloc(size, sizeof(long long));
+		ss->size = size;
+		for (long long i = 0; i < ss->n; i++)
+		{
+			h = hash_str(ss->s[i].key) % size;
+			while (ss->table[h])
+				h = (h + 1) % size;
+			ss->table[h] = i + 1;
+		}
+	}
+	h = hash_str(key) % ss->size;
+	while (ss->table[h])
+	{
+		if (strcmp(ss->s[ss->table[h] - 1].key, key) == 0)
+			return &ss->s[ss->table[h] - 1];
+		h = (h + 1) % ss->size;
+	}
+	if (!create)
+		return NULL;
+	if (ss->n == ss->cap)
+	{
+		ss->cap = ss->cap ? ss->cap * 2 : 256;
+		ss->s = mem_realloc(ss->s, ss->cap * sizeof(seg));
+	}
+	memset(&ss->s[ss->n], 0, sizeof(seg));
+	ss->s[ss->n].key = mem_strdup(key);
+	ss->table[h] = ++ss->n;
+	return &ss->s[ss->n - 1];
+}
+
+static void
+seg_key(const entity_record *rec, sbuf *out)
+{
+	const entity_field *s = entity_record_field(rec, "seriesId");
+	const entity_field *r = entity_record_field(rec, "regionCode");
+
+	if (s)
+		sbuf_append(out, s->val, s->len);
+	sbuf_appendc(out, '\x1f');
+	if (r)
+		sbuf_append(out, r->val, r->len);
+}
+
+/* --- the store ------------------------------------------------------------------ */
+
+static bool
+on_record(void *arg, const entity_desc *d, const entity_record *rec)
+{
+	parity	   *p = arg;
+	sbuf		key;
+
+	sbuf_init(&key);
+	if (strcmp(d->name, "observations") == 0)
+	{
+		seg		   *s;
+
+		seg_key(rec, &key);
+		if (!p->drill)
+		{
+			s = segset_get(&p->segs, key.data, true);
+			s->n++;
+			s->sum += digest_record(d, rec, skip_observation);
+			p->count[entity_index(d)]++;
+		}
+		else if ((s = segset_get(&p->segs, key.data, false)) != NULL && s->differs)
+		{
+			sbuf_reset(&key);
+			digest_key(d, rec, &key);
+			keyset_add(&p->drill_keys, key.data, digest_record(d, rec, skip_observation));
+		}
+	}
+	else if (!p->drill)
+	{
+		digest_key(d, rec, &key);
+		keyset_add(&p->store_keys[entity_index(d)], key.data,
+				   strcmp(d->name, "ingestionRuns") == 0 ? 0 : digest_record(d, rec, skip_of(d)));
+		p->count[entity_index(d)]++;
+	}
+	sbuf_release(&key);
+	return true;
+}
+
+static bool
+read_store(parity *p)
+{
+	static const storeread_handler h = {NULL, NULL, on_record, NULL};
+
+	return storeread_file(p->store, &h, p, false, NULL);
+}
+
+/* --- the database --------------------------------------------------------------- */
+
+/* The rows of d ausdash-export writes (its maintenance runs are not the store's). */
+static const char *
+db_filter(const entity_desc *d)
+{
+	if (strcmp(d->name, "ingestionRuns") == 0)
+		return " WHERE t.status <> 'running' AND t.job NOT LIKE 'ausdash-%'";
+	return "";
+}
+
+static bool
+db_keys(PGconn *conn, const entity_desc *d, const char *where, int nparams,
+		const char *const *params, keyset *out)
+{
+	sbuf		sql;
+	PGresult   *res;
+
+	sbuf_init(&sql);
+	sbuf_appends(&sql, "SELECT ");
+	digest_key_sql(d, &sql);
+	sbuf_appends(&sql, ", ");
+	if (strcmp(d->name, "ingestionRuns") == 0)
+		sbuf_appends(&sql, "0");
+	else
+		digest_sql(d, skip_of(d), &sql);
+	sbuf_appendf(&sql, " FROM public.%s t%s", d->table, where);
+	res = db_query(conn, sql.data, nparams, params);
+	sbuf_release(&sql);
+	if (res == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(res); i++)
+		keyset_add(out, PQgetvalue(res, i, 0), (uint64_t) strtoll(PQgetvalue(res, i, 1), NULL, 10));
+	PQclear(res);
+	return true;
+}
+
+/* Appends s to a PostgreSQL array literal. */
+static void
+array_item(sbuf *a, const char *s, size_t len)
+{
+	sbuf_appendc(a, a->len > 1 ? ',' : '{');
+	sbuf_appendc(a, '"');
+	for (size_t i = 0; i < len; i++)
+	{
+		if (s[i] == '"' || s[i] == '\\')
+			sbuf_appendc(a, '\\');
+		sbuf_appendc(a, s[i]);
+	}
+	sbuf_appendc(a, '"');
+}
+
+/* --- comparing -------------------------------------------------------------------- */
+
+static void
+diff_row(parity *p, report *r, const char *entity, const char *key, const char *kind)
+{
+	p->drift++;
+	if (p->listed >= p->max_diffs)
+		return;
+	p->listed++;
+	report_row(r, REPORT_WARNING);
+	report_str(r, "entity", entity, false);
+	report_str(r, "key", key, false);
+	report_str(r, "diff", kind, false);
+}
+
+/* Merges two key sets; counts per kind into c[3] (exclusive store, db, updated). */
+static long long
+compare_keys(parity *p, report *r, const char *entity, keyset *a, keyset *b, bool ignore_db_only,
+			 long long c[3])
+{
+	long long	i = 0,
+				k = 0,
+				same = 0;
+
+	if (a->n > 1)
+		qsort(a->k, a->n, sizeof(keyd), keyd_cmp);
+	if (b->n > 1)
+		qsort(b->k, b->n, sizeof(keyd), keyd_cmp);
+	while (i < a->n || k < b->n)
+	{
+		int			cmp = i >= a->n ? 1 : k >= b->n ? -1 : strcmp(a->k[i].key, b->k[k].key);
+
+		if (cmp < 0)
+		{
+			c[0]++;
+			diff_row(p, r, entity, a->k[i++].key, "exclusive_store");
+		}
+		else if (cmp > 0)
+		{
+			if (!ignore_db_only)
+			{
+				c[1]++;
+				diff_row(p, r, entity, b->k[k].key, "exclusive_database");
+			}
+			k++;
+		}
+		else
+		{
+			if (a->k[i].digest != b->k[k].digest)
+			{
+				c[2]++;
+				diff_row(p, r, entity, a->k[i].key, "updated");
+			}
+			else
+				same++;
+			i++, k++;
+		}
+	}
+	return same;
+}
+
+static bool
+compare(parity *p, PGconn *conn, report *r, const report_options *ro)
+{
+	const entity_desc *obs = entity_find("observations");
+	long long	db_count[NENT] = {0};
+	long long	c[NENT][3];
+	long long	unchanged[NENT] = {0};
+	PGresult   *res;
+	sbuf		sql;
+	sbuf		series_arr;
+	sbuf		region_arr;
+	long long	differing = 0;
+	keyset		db_drill = {0};
+	bool		ok = true;
+
+	memset(c, 0, sizeof(c));
+	report_section(r, "diffs");
+
+	/* counts per entity */
+	for (int e = 0; e < entity_count; e++)
+	{
+		const entity_desc *d = entity_all[e];
+
+		sbuf_init(&sql);
+		sbuf_appendf(&sql, "SELECT pg_catalog.count(*) FROM public.%s t%s", d->table, db_filter(d));
+		res = db_query(conn, sql.data, 0, NULL);
+		sbuf_release(&sql);
+		if (res == NULL)
+			return false;
+		db_count[e] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+
+	/* observations: segments, then the keys of those that differ */
+	sbuf_init(&sql);
+	sbuf_appends(&sql, "SELECT t.series_id || chr(31) || t.region_code, pg_catalog.count(*), "
+				 "(((pg_catalog.sum(");
+	digest_sql(obs, skip_observation, &sql);
+	sbuf_appends(&sql, "::numeric) % 18446744073709551616) + 18446744073709551616) "
+				 "% 18446744073709551616)::text FROM public.observations t GROUP BY 1");
+	res = db_query(conn, sql.data, 0, NULL);
+	sbuf_release(&sql);
+	if (res == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		seg		   *s = segset_get(&p->segs, PQgetvalue(res, i, 0), false);
+		char		sum[32];
+
+		if (s == NULL)
+		{
+			/* only in the database: a segment of its own, marked */
+			s = segset_get(&p->segs, PQgetvalue(res, i, 0), true);
+			s->differs = true;
+			continue;
+		}
+		snprintf(sum, sizeof(sum), "%" PRIu64, s->sum);
+		if (s->n != strtoll(PQgetvalue(res, i, 1), NULL, 10) ||
+			strcmp(sum, PQgetvalue(res, i, 2)) != 0)
+			s->differs = true;
+		s->n = -1 - s->n;		/* seen on both sides */
+	}
+	PQclear(res);
+	sbuf_init(&series_arr);
+	sbuf_init(&region_arr);
+	for (long long i = 0; i < p->segs.n; i++)
+	{
+		seg		   *s = &p->segs.s[i];
+		size_t		cut = strcspn(s->key, "\x1f");
+
+		if (s->n >= 0 && !s->differs)
+			s->differs = true;	/* only in the store */
+		if (!s->differs)
+			continue;
+		differing++;
+		array_item(&series_arr, s->key, cut);
+		array_item(&region_arr, s->key + cut + 1, strlen(s->key + cut + 1));
+	}
+	if (differing > 0)
+	{
+		const char *params[2];
+
+		sbuf_appendc(&series_arr, '}');
+		sbuf_appendc(&region_arr, '}');
+		params[0] = series_arr.data;
+		params[1] = region_arr.data;
+		p->drill = true;
+		ok = read_store(p) &&
+			db_keys(conn, obs, " WHERE (t.series_id, t.region_code) IN "
+					"(SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))", 2, params,
+					&db_drill);
+		if (ok)
+			compare_keys(p, r, "observations", &p->drill_keys, &db_drill, false,
+						 c[entity_index(obs)]);
+	}
+	unchanged[entity_index(obs)] = p->count[entity_index(obs)] - c[entity_index(obs)][0] -
+		c[entity_index(obs)][2];
+	sbuf_release(&series_arr);
+	sbuf_release(&region_arr);
+	keyset_free(&db_drill);
+
+	/* the other entities, key by key */
+	for (int e = 0; ok && e < entity_count; e++)
+	{
+		const entity_desc *d = entity_all[e];
+		keyset		db = {0};
+
+		if (d == obs)
+			continue;
+		ok = db_keys(conn, d, db_filter(d), 0, NULL, &db);
+		/* the database's catalog may list more sources than a store */
+		if (ok)
+			unchanged[e] = compare_keys(p, r, d->name, &p->store_keys[e], &db,
+										strcmp(d->name, "sources") == 0, c[e]);
+		keyset_free(&db);
+	}
+	if (!ok)
+		return false;
+
+	report_section(r, "entities");
+	for (int e = 0; e < entity_count; e++)
+	{
+		long long	n = c[e][0] + c[e][1] + c[e][2];
+
+		report_row(r, n > 0 ? REPORT_WARNING : REPORT_OK);
+		report_str(r, "entity", entity_all[e]->name, true);
+		report_int(r, "store", p->count[e], "ausdash_parity_store_records",
+				   "Records in the store.");
+		report_int(r, "database", db_count[e], "ausdash_parity_database_records",
+				   "Rows in the database (ausdash's own maintenance runs left out).");
+		report_int(r, "exclusive_store", c[e][0], "ausdash_parity_exclusive_store",
+				   "Keys only in the store.");
+		report_int(r, "exclusive_database", c[e][1], "ausdash_parity_exclusive_database",
+				   "Keys only in the database.");
+		report_int(r, "updated", c[e][2], "ausdash_parity_updated",
+				   "Keys on both sides with different values.");
+		report_int(r, "unchanged", unchanged[e], NULL, NULL);
+	}
+	report_summary(r, "%lld of %lld (series, region) segments differ", differing, p->segs.n);
+	return true;
+}
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	const fresh_point *x = a;
+	const fresh_point *y = b;
+	int			c = strcmp(x->series_id, y->series_id);
+
+	return c ? c : strcmp(x->region, y->region);
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) : a != b;
+}
+
+static bool
+same_value(const char *a, const char *b)
+{
+	sbuf		x,
+				y;
+	bool		same;
+
+	if (!a || !b)
+		return a == b;
+	sbuf_init(&x);
+	sbuf_init(&y);
+	same = digest_decimal(a, strlen(a), &x) && digest_decimal(b, strlen(b), &y) ?
+		strcmp(x.data, y.data) == 0 : strcmp(a, b) == 0;
+	sbuf_release(&x);
+	sbuf_release(&y);
+	return same;
+}
+
+/* The latest point per (series, region), and the key series' freshness. */
+static bool
+compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
+{
+	fresh_set	db = {0},
+				st = {0},
+				kdb = {0},
+				kst = {0};
+	fresh_jobs	jobs = {0};
+	char	  **cad = NULL;
+	long long	latest_diffs = 0;
+	long long	fresh_diffs = 0;
+	bool		ok;
+
+	ok = fresh_from_db(conn, NULL, 0, true, &db) && fresh_from_db(conn, NULL, 0, false, &kdb);
+	ok = ok && fresh_from_store(p->store, NULL, 0, true, ro->at_ms, &st, &jobs, &cad);
+	for (int i = 0; cad && cad[i]; i++)
+		free(cad[i]);
+	free(cad);
+	fresh_jobs_free(&jobs);
+	ok = ok && fresh_from_store(p->store, NULL, 0, false, ro->at_ms, &kst, &jobs, &cad);
+	for (int i = 0; cad && cad[i]; i++)
+		free(cad[i]);
+	free(cad);
+	fresh_jobs_free(&jobs);
+	if (ok)
+	{
+		report_section(r, "latest");
+		qsort(db.points, db.n, sizeof(fresh_point), point_cmp);
+		qsort(st.points, st.n, sizeof(fresh_point), point_cmp);
+		for (int i = 0, k = 0; i < st.n || k < db.n;)
+		{
+			int			cmp = i >= st.n ? 1 : k >= db.n ? -1 : point_cmp(&st.points[i], &db.points[k]);
+			const fresh_point *a = cmp <= 0 ? &st.points[i] : NULL;
+			const fresh_point *b = cmp >= 0 ? &db.points[k] : NULL;
+
+			i += cmp <= 0;
+			k += cmp >= 0;
+			if (a && b && !cmp_str(a->date, b->date) && same_value(a->value, b->value))
+				continue;
+			latest_diffs++;
+			p->drift++;
+			report_row(r, REPORT_WARNING);
+			report_str(r, "series", (a ? a : b)->series_id, false);
+			report_str(r, "region", (a ? a : b)->region, false);
+			report_str(r, "store_date", a ? a->date : NULL, false);
+			report_str(r, "database_date", b ? b->date : NULL, false);
+			report_num(r, "store_value", a ? a->value : NULL, NULL, NULL);
+			report_num(r, "database_value", b ? b->value : NULL, NULL, NULL);
+		}
+		report_section(r, "freshness");
+		qsort(kdb.points, kdb.n, sizeof(fresh_point), point_cmp);
+		qsort(kst.points, kst.n, sizeof(fresh_point), point_cmp);
+		for (int i = 0; i < kdb.n && i < kst.n; i++)
+		{
+			const char *cadence = "other";
+			long long	la,
+						lb;
+			bool		sa,
+						sb;
+
+			for (int k = 0; fresh_key_series[k].series_id; k++)
+				if (strcmp(fresh_key_series[k].series_id, kst.points[i].series_id) == 0)
+					cadence = fresh_key_series[k].cadence;
+			la = fresh_lag_minutes(kst.points[i].date ? kst.points[i].date : "1970-01-01", ro->at_ms);
+			lb = fresh_lag_minutes(kdb.points[i].date ? kdb.points[i].date : "1970-01-01", ro->at_ms);
+			sa = la < 0 || la > fresh_threshold(cadence);
+			sb = lb < 0 || lb > fresh_threshold(cadence);
+			if (sa != sb)
+			{
+				fresh_diffs++;
+				p->drift++;
+			}
+			report_row(r, sa != sb ? REPORT_WARNING : REPORT_OK);
+			report_str(r, "series", kst.points[i].series_id, true);
+			report_str(r, "region", kst.points[i].region, true);
+			report_str(r, "store_status", sa ? "stale" : "fresh", false);
+			report_str(r, "database_status", sb ? "stale" : "fresh", false);
+		}
+		report_summary(r, "%lld latest points and %lld freshness statuses differ", latest_diffs,
+					   fresh_diffs);
+	}
+	fresh_set_free(&db);
+	fresh_set_free(&st);
+	fresh_set_free(&kdb);
+	fresh_set_free(&kst);
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option long_options[] = {
+		{"max-diffs", required_argument, NULL, OPT_MAX_DIFFS},
+		{"store", required_argument, NULL, OPT_STORE},
+		{"warn-max", required_argument, NULL, OPT_WARN_MAX},
+		REPORT_LONG_OPTIONS,
+		DB_LONG_OPTIONS,
+		OPT_COMMON_LONG_OPTIONS,
+		{NULL, 0, NULL, 0}
+	};
+	parity		p = {0};
+	report_options ro;
+	db_options	dbo;
+	report	   *r;
+	PGconn	   *conn;
+	int			warn_max = 0;
+	int			code;
+	int			c;
+
+	log_init(argv[0]);
+	opt_init(argv);
+	opt_handle_help_version(argc, argv, help);
+	db_options_init(&dbo);
+	report_options_init(&ro);
+	p.max_diffs = 20;
+	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
+	{
+		if (db_options_parse(&dbo, c, optarg) || report_option(&ro, c, optarg))
+			continue;
+		switch (c)
+		{
+			case OPT_MAX_DIFFS:
+				if (!opt_parse_int(optarg, "--max-diffs", 0, INT_MAX, &p.max_diffs))
+					opt_bad_option();
+				break;
+			case OPT_STORE:
+				p.store = optarg;
+				break;
+			case OPT_WARN_MAX:
+				if (!opt_parse_int(optarg, "--warn-max", 0, INT_MAX, &warn_max))
+					opt_bad_option();
+				break;
+			default:
+				opt_bad_option();
+		}
+	}
+	opt_no_extra_args(argc, argv, optind);
+	report_options_check(&ro);
+	if (p.store == NULL)
+		p.store = getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH") ?
+			getenv("AUS_DASH_STORE_PATH") : "data/live-store.json";
+
+	r = report_new("parity", ro.fmt, ro.at_ms);
+	conn = db_connect(&dbo, -1);
+	if (conn == NULL || !db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
+		!read_store(&p) || !compare(&p, conn, r, &ro) || !compare_latest(&p, conn, r, &ro))
+		code = report_unknown(r, ro.textfile_dir, log_last_error());
+	else
+	{
+		if (p.drift > 0)
+			report_level_at_least(r, p.drift <= warn_max ? REPORT_WARNING : REPORT_CRITICAL);
+		if (p.listed < p.drift - 0 && p.listed == p.max_diffs)
+			report_summary(r, "%lld difference(s), %lld keys listed (--max-diffs)", p.drift,
+						   p.listed);
+		else
+			report_summary(r, "%lld difference(s)", p.drift);
+		report_perf(r, "differences", p.drift);
+		report_section(r, "total");
+		report_row(r, REPORT_OK);
+		report_int(r, "differences", p.drift, "ausdash_parity_differences",
+				   "Keys, latest points and freshness statuses that differ.");
+		code = report_finish(r, ro.textfile_dir);
+	}
+	db_disconnect(&conn);
+	for (int e = 0; e < NENT; e++)
+		keyset_free(&p.store_keys[e]);
+	keyset_free(&p.drill_keys);
+	for (long long i = 0; i < p.segs.n; i++)
+		free(p.segs.s[i].key);
+	free(p.segs.s);
+	free(p.segs.table);
+	report_free(&r);
+	return code;
+}
