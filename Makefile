@@ -154,14 +154,7 @@ demo:
 	@./install-deps.sh
 	@$(MAKE) -s all
 	@tests/pgcluster.sh start $(DEMO_DIR)
-	@store='$(DEMO_STORE)'; if [ -z "$$store" ]; then store=$(DEMO_DIR)/live-store.json; \
-	  tests/bench/gen-store.pl --observations=5000 > $$store; fi; \
-	  . $(DEMO_DIR)/env && PATH="$(CURDIR)/bin:$$PATH" && \
-	  ausdash-migrate up && \
-	  echo "== ausdash-migrate status (private cluster: $$PGHOST port $$PGPORT)" && \
-	  ausdash-migrate status && \
-	  echo "== ausdash-backfill -v $$store" && \
-	  ausdash-backfill -v "$$store"
+	@tests/demo.sh $(DEMO_DIR) '$(DEMO_STORE)'
 
 demo-clean:
 	tests/pgcluster.sh destroy $(DEMO_DIR)

@@ -377,3 +377,20 @@ ingest_text(const feed_format *fmt, const char *name, const char *buf, size_t le
 	*text_len = len;
 	return true;
 }
+
+int
+ingest_mapped_before(ingest *in, const char *job, const char *checksum)
+{
+	const char *params[3] = {job, checksum, in->source_id};
+	PGresult   *res;
+	int			n;
+
+	res = db_query(in->conn, "SELECT 1 FROM public.ingestion_runs WHERE job = $1 "
+				   "AND input_checksum_sha256 = $2 AND source_id = $3 "
+				   "AND status IN ('ok', 'partial') LIMIT 1", 3, params);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	PQclear(res);
+	return n;
+}

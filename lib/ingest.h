@@ -89,6 +89,13 @@ int			ingest_snapshot(ingest *in, const char *snapshot_id, const char *checksum,
 							size_t existing_size);
 
 /*
+ * Whether a run of job already mapped the payload of checksum (two jobs
+ * can share a source and its payloads, as the dashboard's retail and DMO
+ * jobs do): 1 yes, 0 no, -1 error (logged).
+ */
+int			ingest_mapped_before(ingest *in, const char *job, const char *checksum);
+
+/*
  * Makes a payload storable as text: UTF-8 as it is; for formats that read
  * Windows-1252, other bytes are decoded from it into out (*text then
  * points into out).  False with the reason in why: a NUL byte, or bytes

@@ -313,7 +313,7 @@ summary_text(const ingestrun *r, const char *status)
 {
 	const stage_counts *c = ingest_counts(r->in);
 
-	if (r->duplicate_of[0])
+	if (r->skipped)
 		log_info("%s: payload already stored as snapshot %s; nothing loaded into PostgreSQL",
 				 r->dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
 	else if (!uses_postgres(r))
@@ -551,7 +551,7 @@ ingestrun_end(ingestrun *r, bool ok)
 	else
 	{
 		counts(r, &t);
-		status = r->duplicate_of[0] ? "skipped_duplicate" : t.rejected > 0 ? "partial" : "ok";
+		status = r->skipped ? "skipped_duplicate" : t.rejected > 0 ? "partial" : "ok";
 		code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
 		sbuf_init(&details);
 		summary_json(r, status, false, NULL, &details);

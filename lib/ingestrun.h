@@ -73,6 +73,7 @@ typedef struct ingestrun
 	char		input_sha256[SHA256_HEX_LEN + 1];
 	char		snapshot_id[200];	/* ingest: the snapshot stored */
 	char		duplicate_of[200];	/* ingest: the snapshot it duplicates */
+	bool		skipped;		/* ingest: this job mapped that payload already */
 	long long	snapshots;		/* replay: snapshots mapped */
 
 	/* the store backend (ingest): set before ingestrun_start */

@@ -136,6 +136,7 @@ main(int argc, char **argv)
 	char		existing[200] = "";
 	int64_t		now;
 	int			stored;
+	int			mapped;
 	int			code;
 	int			c;
 
@@ -220,22 +221,30 @@ main(int argc, char **argv)
 
 	/*
 	 * The raw snapshot first: a payload PostgreSQL already has is not
-	 * mapped into it again.  The store backends still map it (the store
-	 * decides about its own copy).
+	 * mapped into it again by the same job (another job of the source,
+	 * such as the DMO benchmark of aer_prd, still maps it).  The store
+	 * backends map it anyway (the store decides about its own copy).
 	 */
 	ingestrun_start(&r, &dbo);
 	stored = strcmp(r.backend, "store") == 0 ? 1 :
 		ingest_snapshot(r.in, snapshot_id, r.input_sha256, as_of, r.format, text, text_len,
 						existing, sizeof(existing));
 	if (stored == 0)
+	{
+		/* stored already: skipped, unless this job has not mapped it yet */
 		snprintf(r.duplicate_of, sizeof(r.duplicate_of), "%s", existing);
+		mapped = ingest_mapped_before(r.in, r.job, r.input_sha256);
+		if (mapped < 0)
+			stored = -1;
+		r.skipped = mapped == 1;
+	}
 	else if (stored == 1 && strcmp(r.backend, "store") != 0)
 		snprintf(r.snapshot_id, sizeof(r.snapshot_id), "%s", snapshot_id);
-	if (stored == 0 && strcmp(r.backend, "dual") == 0)
+	if (r.skipped && strcmp(r.backend, "dual") == 0)
 		code = ingestrun_end(&r, ingest_payload(r.in, r.format, input, as_of, text, text_len));
 	else
-		code = ingestrun_end(&r, stored == 0 ||
-							 (stored == 1 &&
+		code = ingestrun_end(&r, r.skipped ||
+							 (stored >= 0 &&
 							  ingest_payload(r.in, r.format, input, as_of, text, text_len) &&
 							  ingest_merge(r.in)));
 	sbuf_release(&raw);

@@ -181,8 +181,11 @@ is($node->psql("SELECT DISTINCT tax_status || ' ' || consumption_band || ' ' || 
 	  . "public.observations WHERE series_id LIKE 'energy.retail.offer.%' AND region_code = 'AU'"),
 	"incl_tax household_mid energy-retail-prd-v1 true", 'AER: the job\'s fields');
 $j = ingest_json([ '--source=aer_prd', '--format=aer-dmo-json', "$TMP/aer.json" ],
-	'AER as DMO (same payload: a duplicate)');
-is($j->{status}, 'skipped_duplicate', 'DMO on the same payload: the snapshot is a duplicate');
+	'AER as DMO: the payload the retail job stored');
+is($j->{status}, 'ok', 'DMO maps a payload another job of the source stored');
+like($j->{duplicate_of}, qr/^aer_prd-/, '... which is stored once, as that snapshot');
+$j = ingest_json([ '--source=aer_prd', '--format=aer-dmo-json', "$TMP/aer.json" ], 'AER as DMO again');
+is($j->{status}, 'skipped_duplicate', 'the same job on the same payload again: skipped');
 (my $aer2 = $aer) =~ s/2200/2210/;
 $j = ingest_json([ '--source=aer_prd', '--format=aer-dmo-json', '-' ], 'DMO', stdin => $aer2);
 is($j->{job}, 'sync-energy-benchmark-dmo-daily', 'DMO: its own job name');
