@@ -132,15 +132,16 @@ check-valgrind: unit
 	  $(UNIT_BINS)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/migrations \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/cron \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOL_BINS) cron/ausdash-cron $(DESTDIR)$(BINDIR)/
+	install -m 644 cron/crontab cron/cron.env.example $(DESTDIR)$(SHAREDIR)/cron/
 	install -m 644 sql/migrations/*.sql $(DESTDIR)$(SHAREDIR)/migrations/
 	install -m 644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 docs/man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS) ausdash-cron)
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/ausdash-*.1 $(DESTDIR)$(MANDIR)/man7/ausdash.7
 

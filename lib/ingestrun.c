@@ -350,6 +350,8 @@ apply_store(ingestrun *r, int code)
 	sr.lock_wait_ms = r->lock_wait_ms > 60000 ? r->lock_wait_ms : 60000;
 	sr.source_id = r->source_id;
 	sr.job = r->job;
+	/* dual: the store's run is PostgreSQL's, under the same id */
+	sr.run_id = r->run.begun ? r->run.run_id : NULL;
 	sr.run_mode = r->run.run_mode;
 	sr.snapshot_id = r->new_snapshot_id;
 	sr.checksum = r->input_sha256;

@@ -385,7 +385,10 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 	st.run = run;
 	st.res = res;
 	isotime_format(now, false, st.now);
-	snprintf(st.run_id, sizeof(st.run_id), "%s-%lld", run->job, (long long) now);
+	if (run->run_id)
+		snprintf(st.run_id, sizeof(st.run_id), "%s", run->run_id);
+	else
+		snprintf(st.run_id, sizeof(st.run_id), "%s-%lld", run->job, (long long) now);
 
 	/* the lock first: nobody writes between the two reads and the rename */
 	st.sw = storewrite_open(run->path, run->lock_wait_ms, &res->locked);

@@ -32,6 +32,7 @@ typedef struct storeingest_run
 	long		lock_wait_ms;
 	const char *source_id;
 	const char *job;
+	const char *run_id;			/* NULL: <job>-<epoch ms> */
 	const char *run_mode;
 	const char *snapshot_id;
 	const char *checksum;
