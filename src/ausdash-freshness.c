@@ -139,7 +139,8 @@ series_rows(report *r, const options *o, fresh_set *set, char **catalog)
 	long long	levels[3] = {0, 0, 0};
 
 	report_section(r, "series");
-	qsort(set->points, set->n, sizeof(fresh_point), point_cmp);
+	if (set->n > 1)
+		qsort(set->points, set->n, sizeof(fresh_point), point_cmp);
 	for (int i = 0; i < set->n; i++)
 	{
 		const fresh_point *p = &set->points[i];

@@ -577,8 +577,10 @@ compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 	if (ok)
 	{
 		report_section(r, "latest");
-		qsort(db.points, db.n, sizeof(fresh_point), point_cmp);
-		qsort(st.points, st.n, sizeof(fresh_point), point_cmp);
+		if (db.n > 1)
+			qsort(db.points, db.n, sizeof(fresh_point), point_cmp);
+		if (st.n > 1)
+			qsort(st.points, st.n, sizeof(fresh_point), point_cmp);
 		for (int i = 0, k = 0; i < st.n || k < db.n;)
 		{
 			int			cmp = i >= st.n ? 1 : k >= db.n ? -1 : point_cmp(&st.points[i], &db.points[k]);
@@ -600,8 +602,10 @@ compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 			report_num(r, "database_value", b ? b->value : NULL, NULL, NULL);
 		}
 		report_section(r, "freshness");
-		qsort(kdb.points, kdb.n, sizeof(fresh_point), point_cmp);
-		qsort(kst.points, kst.n, sizeof(fresh_point), point_cmp);
+		if (kdb.n > 1)
+			qsort(kdb.points, kdb.n, sizeof(fresh_point), point_cmp);
+		if (kst.n > 1)
+			qsort(kst.points, kst.n, sizeof(fresh_point), point_cmp);
 		for (int i = 0; i < kdb.n && i < kst.n; i++)
 		{
 			const char *cadence = "other";
