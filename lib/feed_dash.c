@@ -11,6 +11,8 @@
  */
 #include "common.h"
 
+#include <math.h>
+
 #include "feed_formats.h"
 #include "isotime.h"
 #include "mem.h"
@@ -302,8 +304,17 @@ read_plans(feed *f, const char *buf, size_t len, plans *p)
 			p->region = mem_realloc(p->region, p->cap * sizeof(char *));
 			p->bill = mem_realloc(p->bill, p->cap * sizeof(double));
 		}
+		if (!feed_decimal_value(bill, strlen(bill), &p->bill[p->n]))
+		{
+			/* a mean needs a finite number */
+			if (!feed_bad_row(f, 0, j.path, "annual_bill_aud %.40s is out of range", bill))
+			{
+				yajl_tree_free(root);
+				return false;
+			}
+			continue;
+		}
 		p->region[p->n] = mem_strdup(region);
-		feed_decimal_value(bill, strlen(bill), &p->bill[p->n]);
 		p->n++;
 	}
 	yajl_tree_free(root);
@@ -884,7 +895,11 @@ parse_nea(feed *f, const char *buf, size_t len)
 			ok = j.go_on;
 			continue;
 		}
-		feed_decimal_value(price, strlen(price), &v);
+		if (!feed_decimal_value(price, strlen(price), &v) || !isfinite(v * 1000))
+		{
+			ok = feed_bad_row(f, 0, j.path, "priceCnyKwh %.40s is out of range", price);
+			continue;
+		}
 		snprintf(published, sizeof(published), "%s-01-01T00:00:00Z", period);
 		feed_obs_begin(f, 0);
 		feed_obs_str(f, "seriesId", "energy.wholesale.spot.country.local_mwh");

@@ -15,7 +15,9 @@
 #   status   exit 0 when the server is running
 # Environment: PGCLUSTER_PORT (default 5432: the socket is private, so no
 # clash), PGCLUSTER_TEST=1 (fsync off and log_statement=all, for tests),
-# PGCLUSTER_TCP=1 (also listen on 127.0.0.1:PORT).
+# PGCLUSTER_TCP=1 (also listen on 127.0.0.1:PORT), PGCLUSTER_SSL=1 (TLS: a
+# CA and a server certificate for "localhost", made with openssl, in
+# DIR/ssl; clients verify with sslrootcert=DIR/ssl/ca.crt).
 
 set -eu
 
@@ -87,6 +89,25 @@ start)
 			fi
 			echo "log_line_prefix = '%m [%p] %q%a '"
 		} | as_server sh -c "cat >> '$data/postgresql.conf'"
+		if [ "${PGCLUSTER_SSL:-0}" = 1 ]; then
+			ssl=$dir/ssl
+			mkdir -p "$ssl"
+			openssl req -x509 -new -nodes -newkey rsa:2048 -days 2 -subj "/CN=ausdash test CA" \
+				-keyout "$ssl/ca.key" -out "$ssl/ca.crt" >/dev/null 2>&1 &&
+			openssl req -new -nodes -newkey rsa:2048 -subj "/CN=localhost" \
+				-keyout "$ssl/server.key" -out "$ssl/server.csr" >/dev/null 2>&1 &&
+			printf 'subjectAltName=DNS:localhost\n' > "$ssl/san.ext" &&
+			openssl x509 -req -in "$ssl/server.csr" -CA "$ssl/ca.crt" -CAkey "$ssl/ca.key" \
+				-CAcreateserial -days 2 -extfile "$ssl/san.ext" -out "$ssl/server.crt" >/dev/null 2>&1 ||
+				{ echo "pgcluster.sh: error: could not make the TLS certificates" >&2; exit 1; }
+			chmod 600 "$ssl/server.key"
+			[ -n "$runas" ] && chown "$user" "$ssl/server.key" "$ssl/server.crt"
+			{
+				echo "ssl = on"
+				echo "ssl_cert_file = '$ssl/server.crt'"
+				echo "ssl_key_file = '$ssl/server.key'"
+			} | as_server sh -c "cat >> '$data/postgresql.conf'"
+		fi
 	fi
 	if ! as_server "$B/pg_ctl" -D "$data" status >/dev/null 2>&1; then
 		as_server "$B/pg_ctl" -D "$data" -l "$dir/log/postgresql.log" -w -t 60 start >/dev/null ||

@@ -23,6 +23,7 @@ sub new
 		dir => "$Ausdash::Test::TMP/$name",
 		port => $opt{port} // 5432,
 		tcp => $opt{tcp} // 0,
+		ssl => $opt{ssl} // 0,
 	}, $class;
 	# a cluster kept from an earlier failed run is not reused
 	run_command([ "$ROOT/tests/pgcluster.sh", 'destroy', $self->{dir} ]);
@@ -36,6 +37,7 @@ sub _helper
 	local $ENV{PGCLUSTER_TEST} = 1;
 	local $ENV{PGCLUSTER_PORT} = $self->{port};
 	local $ENV{PGCLUSTER_TCP} = $self->{tcp};
+	local $ENV{PGCLUSTER_SSL} = $self->{ssl};
 	my ($code, $out, $err) =
 	  run_command([ "$ROOT/tests/pgcluster.sh", $verb, $self->{dir} ]);
 	die "pgcluster.sh $verb failed ($code): $err" if $code != 0 && $verb ne 'status';
