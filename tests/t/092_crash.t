@@ -1,0 +1,108 @@
+# tests/t/092_crash.t - crash safety: ausdash-backfill and ausdash-ingest
+# killed with SIGKILL at 20 seeded points each, spread over the whole run
+# (parse, COPY, merge, commit).  Each time the tables hold exactly the
+# state before the run or after it, never anything in between; a killed
+# run stays visible and the next run marks it abandoned and succeeds.
+use strict;
+use warnings;
+use Ausdash::Test;
+use Ausdash::Test::Cluster;
+use IPC::Run ();
+use Test::More;
+use Time::HiRes qw(time sleep);
+
+my $node = Ausdash::Test::Cluster->new('crash')->start;
+command_ok([ 'ausdash-migrate', '-q', 'up' ], 'schema migrated');
+$node->psql('CREATE DATABASE crash_template TEMPLATE postgres');
+
+my @tables = qw(sources raw_snapshots observations source_cursors price_intake_batches
+  unresolved_price_items store_meta);
+
+# The content of every table but the run ledger, without what differs
+# between two whole runs by design: random observation ids, and the times
+# and ids an ingest takes from its clock.
+my %volatile = (observations => "'id' - 'ingested_at'", raw_snapshots => "'snapshot_id' - 'captured_at'",
+	source_cursors => "'updated_at'");
+sub content
+{
+	my ($db) = @_;
+	return $node->psql(join(' UNION ALL ', map {
+		my $row = "(pg_catalog.to_jsonb(t) - " . ($volatile{$_} // "'-'") . ")::text";
+		"SELECT '$_' || ':' || pg_catalog.count(*) || ':' || pg_catalog.md5(COALESCE(pg_catalog.string_agg("
+		  . "$row, '|' ORDER BY $row), '')) FROM public.$_ t" } @tables), dbname => $db);
+}
+
+sub fresh_db
+{
+	$node->psql('DROP DATABASE IF EXISTS crash_run');
+	$node->psql('CREATE DATABASE crash_run TEMPLATE crash_template');
+}
+
+my ($c, $store) = run_command([ 'perl', "$ROOT/tests/bench/gen-store.pl", '--observations=15000', '--snapshots=20' ]);
+write_file("$TMP/store.json", $store);
+my $nd = '';
+for my $i (1 .. 30000)
+{
+	$nd .= qq({"seriesId":"crash.series","regionCode":"R) . ($i % 10) . qq(","date":"2020-01-01","value":$i,)
+	  . qq("unit":"u","sourceName":"s","sourceUrl":"u","publishedAt":"2020-01-01T00:00:00Z",)
+	  . qq("vintage":"v$i","isModeled":false,"confidence":"official"}\n);
+}
+write_file("$TMP/payload.ndjson", $nd);
+
+my %tool = (
+	backfill => [ 'ausdash-backfill', '-q', "$TMP/store.json" ],
+	ingest => [ 'ausdash-ingest', '-q', '--source=crash_feed', '--format=ndjson', "$TMP/payload.ndjson" ],
+);
+srand(20261123);
+for my $name (sort keys %tool)
+{
+	local $ENV{PGDATABASE} = 'crash_run';
+	# the states before and after a whole run, and how long one takes
+	fresh_db();
+	my $before = content('crash_run');
+	my $t0 = time;
+	command_ok($tool{$name}, "$name: a whole run");
+	my $took = time - $t0;
+	my $after = content('crash_run');
+	isnt($after, $before, "$name: the run changes the tables");
+	diag(sprintf('%s: a whole run takes %.2f s', $name, $took));
+
+	my %seen;
+	for my $i (0 .. 19)
+	{
+		# 20 points spread over the run, each shifted by a seeded jitter
+		my $at = $took * ($i + 0.2 + 0.6 * rand()) / 20;
+		fresh_db();
+		my $h = IPC::Run::start($tool{$name}, '>', \my $out, '2>', \my $err);
+		sleep $at;
+		$h->signal('KILL');
+		$h->finish;
+		my $killed = ($h->full_result(0) & 127) == 9;
+		my $state = content('crash_run');
+		my $which = $state eq $before ? 'before' : $state eq $after ? 'after' : 'in between';
+		$seen{$which}++;
+		ok($which ne 'in between', sprintf('%s: killed at %.2f s (%s): the tables are as %s the run',
+			$name, $at, $killed ? 'SIGKILL' : 'it had finished', $which));
+		my $running = $node->psql("SELECT count(*) FROM public.ingestion_runs WHERE status = 'running'",
+			dbname => 'crash_run');
+		# the next run: waits for the dead session's lock to go, marks it, succeeds
+		for (1 .. 100)
+		{
+			last if $node->psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'crash_run' "
+				  . "AND pid <> pg_backend_pid()") == 0;
+			sleep 0.05;
+		}
+		my ($code, $o2, $e2) = run_command([ @{ $tool{$name} }[0], '-v', @{ $tool{$name} }[ 2 .. $#{ $tool{$name} } ] ]);
+		is($code, 0, "$name: point $i: the next run succeeds") or diag($e2);
+		is(content('crash_run'), $after, "$name: point $i: and leaves the state after a whole run");
+		if ($running > 0)
+		{
+			is($node->psql("SELECT count(*) FROM public.ingestion_runs WHERE status = 'abandoned'",
+				dbname => 'crash_run'), $running, "$name: point $i: the killed run is marked abandoned");
+		}
+	}
+	diag("$name: " . join(', ', map { "$seen{$_} $_" } sort keys %seen));
+	ok(($seen{before} // 0) > 0, "$name: some kills left the state before");
+}
+
+done_testing();
