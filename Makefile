@@ -47,14 +47,17 @@ TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
 UNIT_TESTS = copy db entity feed isotime log opt sbuf sha256 sqllex migrate storeread
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
+# the fuzz harnesses, driven over files (tests/fuzz/replay.c)
+REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed
 
-DEPS = $(LIB_OBJS:.o=.d) $(TOOLS:%=src/%.d) $(UNIT_TESTS:%=tests/unit/test_%.d)
+DEPS = $(LIB_OBJS:.o=.d) $(TOOLS:%=src/%.d) $(UNIT_TESTS:%=tests/unit/test_%.d) \
+	tests/fuzz/replay.d tests/fuzz/fuzz_storeread.d tests/fuzz/fuzz_feed.d
 
 PROVE ?= prove
 PROVE_FLAGS ?=
 PROVE_TESTS ?=
 
-.PHONY: FORCE all bench deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
+.PHONY: FORCE all bench fuzz deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
 	demo-clean schema-expected
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -109,7 +112,14 @@ tests/unit/bin/test_%: tests/unit/test_%.o $(LIBRARY)
 	@mkdir -p tests/unit/bin
 	$(CC) $(ALL_LDFLAGS) $(WRAP_$*) -o $@ $< $(LIBRARY) $(LIBS) -lcmocka
 
-unit: all $(UNIT_BINS)
+tests/fuzz/%.o: tests/fuzz/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/bin/replay_%: tests/fuzz/fuzz_%.o tests/fuzz/replay.o $(LIBRARY)
+	@mkdir -p tests/unit/bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.o $(LIBRARY) $(LIBS)
+
+unit: all $(UNIT_BINS) $(REPLAY_BINS)
 
 # Every test, unit and integration, through one prove.  Unit tests are
 # C programs printing TAP (cmocka); integration tests are Perl scripts
@@ -168,13 +178,32 @@ schema-expected: all
 	tests/pgcluster.sh destroy tmp_schema
 	@echo "sql/schema.expected regenerated; review it with git diff"
 
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS from seeds made of
+# the project's samples; a finding stops with its input in tmp_fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES = storeread feed
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+fuzz: lib/sqlset_data.c lib/paths.h
+	@mkdir -p tmp_fuzz
+	tests/fuzz/seed.sh tmp_fuzz/seeds
+	@for h in $(FUZZ_HARNESSES); do \
+	  clang $(FUZZ_CFLAGS) $$($(PKG_CONFIG) --cflags $(PKGS)) -o tmp_fuzz/fuzz_$$h \
+	    tests/fuzz/fuzz_$$h.c $(LIB_OBJS:.o=.c) $(LIBS) || exit 1; \
+	  mkdir -p tmp_fuzz/corpus_$$h; \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+	  tmp_fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=tmp_fuzz/finding_$$h- \
+	    tmp_fuzz/corpus_$$h tmp_fuzz/seeds/$$h tests/fuzz/regressions/$$h || exit 1; \
+	done
+
 # A benchmark, not a test (tests/bench/bench.sh; BENCH_N, BENCH_RUNS).
 bench: all
 	tests/bench/bench.sh
 
 clean:
 	rm -f lib/paths.h lib/sqlset_data.c $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
-	rm -f tests/unit/*.o
-	rm -rf tests/unit/bin tmp_check tmp_schema tmp_bench
+	rm -f tests/unit/*.o tests/fuzz/*.o
+	rm -rf tests/unit/bin tmp_check tmp_schema tmp_bench tmp_fuzz
 
 -include $(DEPS)

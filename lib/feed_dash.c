@@ -693,9 +693,11 @@ parse_source_mix(feed *f, const char *buf, size_t len)
 	if (!YAJL_IS_STRING(start) ||
 		!isotime_parse(start->u.string, strlen(start->u.string), NULL, NULL))
 	{
+		/* the message first: start belongs to the tree */
+		feed_fail_path(f, "interval_start_utc", "expected an ISO 8601 timestamp, found %s",
+					   YAJL_IS_STRING(start) ? "another string" : feed_util_json_type(start));
 		yajl_tree_free(root);
-		return feed_fail_path(f, "interval_start_utc", "expected an ISO 8601 timestamp, "
-							  "found %s", feed_util_json_type(start));
+		return false;
 	}
 	for (size_t i = 0; ok && i < arr->u.array.len; i++)
 	{
