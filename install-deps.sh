@@ -31,7 +31,7 @@ case "${1-}" in
 esac
 
 base="gcc make pkg-config libc6-dev libpq-dev libyajl-dev libssl-dev libcsv-dev \
-libcmocka-dev postgresql perl libipc-run-perl util-linux procps bc time prometheus curl unzip"
+libcmocka-dev postgresql perl libipc-run-perl util-linux procps bc time prometheus curl unzip clang"
 
 missing() {
 	for p in "$@"; do
