@@ -11,8 +11,10 @@
 # changed; the floor: psql \copy of the same rows as CSV straight into the
 # indexed observations table; 1000-row INSERT ... ON CONFLICT batches (an
 # ORM's way); pgloader when installed.  Peak client RSS of ausdash from
-# /usr/bin/time.  It is a benchmark, not a test: it prints, it never fails
-# on a number.
+# /usr/bin/time.  Then, with the store loaded: an ingest of a payload
+# already stored (the duplicate path), and the reports (freshness, with
+# --all, runs, parity against the store).  It is a benchmark, not a test:
+# it prints, it never fails on a number.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -86,5 +88,23 @@ for n in $N_LIST; do
 	fi
 	printf '%-10s %-34s %10s %8s %10s\n' "$n" "ausdash peak RSS (MB)" "$(echo "scale=1; $(median "${rss[@]}") / 1024" | bc -l)" "" ""
 	printf '%-10s %-34s %10.1f %8s %10s\n' "$n" "store size (MB)" "$(echo "$bytes / 1000000" | bc -l)" "" ""
+
+	# with the store loaded: a duplicate payload, and the reports
+	reset
+	ausdash-backfill -q "$store"
+	ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv"
+	dup=() fr=() fa=() ru=() pa=()
+	for r in $(seq "$RUNS"); do
+		dup+=("$(timed ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv")")
+		fr+=("$(timed sh -c 'ausdash-freshness -q --format=json || [ $? -le 2 ]')")
+		fa+=("$(timed sh -c 'ausdash-freshness -q --all --format=json || [ $? -le 2 ]')")
+		ru+=("$(timed sh -c 'ausdash-runs -q --format=json || [ $? -le 2 ]')")
+		pa+=("$(timed sh -c "ausdash-parity -q --store='$store' --format=json || [ \$? -le 2 ]")")
+	done
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "duplicate snapshot ingest" "$(median "${dup[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness (key series)" "$(median "${fr[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness --all" "$(median "${fa[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-runs" "$(median "${ru[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-parity (store vs db)" "$(median "${pa[@]}")" "" "s"
 	rm -f "$store" "$changed" "$DIR/obs.csv" "$DIR/batches.sql"
 done
