@@ -185,6 +185,16 @@ notice_receiver(void *arg, const PGresult *res)
 		log_info("server: %s", primary);
 }
 
+/* A connection that failed: closed; NULL for a negative fail_code, else exit. */
+static PGconn *
+give_up(PGconn *conn, int fail_code)
+{
+	PQfinish(conn);
+	if (fail_code < 0)
+		return NULL;
+	exit(fail_code);
+}
+
 PGconn *
 db_connect(const db_options *o, int fail_code)
 {
@@ -224,10 +234,7 @@ db_connect(const db_options *o, int fail_code)
 		log_hint("Check -d/--dbname, DATABASE_URL or the PGHOST, PGPORT, PGUSER and "
 				 "PGDATABASE variables, and that the server is running.");
 		free(msg);
-		PQfinish(conn);
-		if (fail_code < 0)
-			return NULL;
-		exit(fail_code);
+		return give_up(conn, fail_code);
 	}
 
 	PQsetNoticeReceiver(conn, notice_receiver, NULL);
@@ -243,12 +250,7 @@ db_connect(const db_options *o, int fail_code)
 								   0, NULL);
 
 		if (res == NULL)
-		{
-			PQfinish(conn);
-			if (fail_code < 0)
-				return NULL;
-			exit(fail_code);
-		}
+			return give_up(conn, fail_code);
 		PQclear(res);
 	}
 	if (o->statement_timeout_ms >= 0 || o->lock_timeout_ms >= 0)
@@ -269,12 +271,7 @@ db_connect(const db_options *o, int fail_code)
 					   "COALESCE($2, pg_catalog.current_setting('lock_timeout')), false)",
 					   2, params);
 		if (res == NULL)
-		{
-			PQfinish(conn);
-			if (fail_code < 0)
-				return NULL;
-			exit(fail_code);
-		}
+			return give_up(conn, fail_code);
 		PQclear(res);
 	}
 	return conn;

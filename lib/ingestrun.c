@@ -48,6 +48,8 @@ ingestrun_print_help(const char *exit_status)
 bool
 ingestrun_option(ingestrun *r, int c, const char *arg)
 {
+	if (opt_verbosity(c))
+		return true;
 	switch (c)
 	{
 		case 's':
@@ -75,12 +77,6 @@ ingestrun_option(ingestrun *r, int c, const char *arg)
 			return true;
 		case INGESTRUN_OPT_REJECTS:
 			r->rejects_path = arg;
-			return true;
-		case 'q':
-			log_less_verbose();
-			return true;
-		case 'v':
-			log_more_verbose();
 			return true;
 	}
 	return false;

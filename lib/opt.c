@@ -165,3 +165,15 @@ opt_open_input(const char *path, const char *what, const char *hint)
 		log_fatal(AUSDASH_EXIT_NOINPUT, "could not read %s \"%s\": Is a directory", what, path);
 	return fd;
 }
+
+bool
+opt_verbosity(int c)
+{
+	if (c == 'q')
+		log_less_verbose();
+	else if (c == 'v')
+		log_more_verbose();
+	else
+		return false;
+	return true;
+}

@@ -50,6 +50,9 @@ bool		opt_parse_duration_ms(const char *arg, const char *optname,
  */
 void		opt_init(char **argv);
 
+/* Handles -q and -v (quieter, more verbose); false for any other option. */
+bool		opt_verbosity(int c);
+
 /*
  * For getopt_long's '?' (it has printed what was wrong): prints the
  * "Try --help" hint and exits with AUSDASH_EXIT_USAGE.

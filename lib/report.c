@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "mem.h"
+#include "opt.h"
 #include "report.h"
 #include "sbuf.h"
 #include "timeutil.h"
@@ -90,6 +91,8 @@ report_options_init(report_options *o)
 bool
 report_option(report_options *o, int c, const char *arg)
 {
+	if (opt_verbosity(c))
+		return true;
 	switch (c)
 	{
 		case REPORT_OPT_AT:
@@ -104,12 +107,6 @@ report_option(report_options *o, int c, const char *arg)
 			return true;
 		case REPORT_OPT_TEXTFILE_DIR:
 			o->textfile_dir = arg;
-			return true;
-		case 'q':
-			log_less_verbose();
-			return true;
-		case 'v':
-			log_more_verbose();
 			return true;
 	}
 	return false;

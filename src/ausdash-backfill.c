@@ -577,7 +577,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg))
+		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
 			continue;
 		switch (c)
 		{
@@ -601,12 +601,6 @@ main(int argc, char **argv)
 				break;
 			case OPT_REJECTS:
 				bf.rejects_path = optarg;
-				break;
-			case 'q':
-				log_less_verbose();
-				break;
-			case 'v':
-				log_more_verbose();
 				break;
 			default:
 				opt_bad_option();

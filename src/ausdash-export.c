@@ -269,7 +269,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	while ((c = getopt_long(argc, argv, "d:o:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg))
+		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
 			continue;
 		switch (c)
 		{
@@ -279,12 +279,6 @@ main(int argc, char **argv)
 			case OPT_LOCK_WAIT:
 				if (!opt_parse_duration_ms(optarg, "--lock-wait", 0, 86400000L, &lock_wait_ms))
 					opt_bad_option();
-				break;
-			case 'q':
-				log_less_verbose();
-				break;
-			case 'v':
-				log_more_verbose();
 				break;
 			default:
 				opt_bad_option();

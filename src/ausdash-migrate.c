@@ -99,7 +99,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg))
+		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
 			continue;
 		switch (c)
 		{
@@ -125,12 +125,6 @@ main(int argc, char **argv)
 				break;
 			case 'n':
 				flags.dry_run = true;
-				break;
-			case 'q':
-				log_less_verbose();
-				break;
-			case 'v':
-				log_more_verbose();
 				break;
 			case 'V':
 				opt_show_version();
