@@ -26,10 +26,13 @@ enum
 	SQL_DRIFT,
 	SQL_INSERT,
 	SQL_COPY,
+	SQL_INDEXES,
+	SQL_INSERT_UNINDEXED,
 	SQL_COUNT
 };
 static const char *const sql_names[SQL_COUNT] = {
-	"create", "dedupe", "merge", "verify", "empty", "drift", "insert", "copy"
+	"create", "dedupe", "merge", "verify", "empty", "drift", "insert", "copy",
+	"indexes", "insert_unindexed"
 };
 
 struct stage
@@ -41,6 +44,7 @@ struct stage
 	stage_counts counts[MAX_ENTITIES];
 	char	   *sql[MAX_ENTITIES][SQL_COUNT];
 	const char *uncompared;		/* a column left out of {values(a)}, or NULL */
+	stage_index_build index_build;
 	sbuf		tmp;
 };
 
@@ -212,6 +216,26 @@ stage_set_uncompared(stage *s, const char *field)
 			if (s->sql[i][k])
 				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_uncompared after first use");
 	s->uncompared = field;
+}
+
+void
+stage_set_index_build(stage *s, stage_index_build how)
+{
+	s->index_build = how;
+}
+
+bool
+stage_parse_index_build(const char *name, stage_index_build *how)
+{
+	static const char *const names[] = {"during", "auto", "after"};
+
+	for (int i = 0; i < (int) lengthof(names); i++)
+		if (strcmp(name, names[i]) == 0)
+		{
+			*how = (stage_index_build) i;
+			return true;
+		}
+	return false;
 }
 
 stage *
@@ -419,6 +443,83 @@ run_verify(stage *s, const char *set, const char *sql, int nparams,
 	return true;
 }
 
+/*
+ * Runs each statement of column col of res (the "indexes" pairs), false
+ * (logged) at the first failure.
+ */
+static bool
+run_column(stage *s, const PGresult *res, int col)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		long		t0 = timeutil_now_ms();
+
+		if (!db_command(s->conn, PQgetvalue(res, i, col), 0, NULL))
+			return false;
+		log_debug("%s (%ld ms)", PQgetvalue(res, i, col), timeutil_now_ms() - t0);
+	}
+	return true;
+}
+
+/*
+ * Inserts the staged rows of d into its empty target, counting them in
+ * d's counts, and says how in *how.  With many rows ("auto") or when told
+ * ("after"), the target's indexes are dropped first and built again after
+ * the insert, all in the caller's transaction, when the "indexes"
+ * statement finds that they all can be.
+ */
+static bool
+insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **how)
+{
+	stage_counts *c = &s->counts[entity_index(d)];
+	PGresult   *indexes = NULL;
+	PGresult   *res;
+	bool		ok;
+
+	if (s->index_build == STAGE_INDEX_AFTER ||
+		(s->index_build == STAGE_INDEX_AUTO && rows >= STAGE_INDEX_AFTER_MIN_ROWS))
+	{
+		indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
+		if (indexes == NULL)
+			return false;
+		if (PQntuples(indexes) == 0)
+		{
+			log_debug("the indexes of public.%s cannot all be dropped and built "
+					  "again; inserting with them in place", d->table);
+			PQclear(indexes);
+			indexes = NULL;
+		}
+		else if (!run_column(s, indexes, 0))
+		{
+			PQclear(indexes);
+			return false;
+		}
+	}
+	*how = indexes ? "insert into empty table, then build its indexes" :
+		"insert into empty table";
+	res = PQexec(s->conn, entity_sql(s, d, indexes ? SQL_INSERT_UNINDEXED : SQL_INSERT));
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+	{
+		log_error("could not insert the staged %s into public.%s", d->name, d->table);
+		db_log_result_error(res, s->conn);
+	}
+	else
+	{
+		c->inserted = strtoll(PQcmdTuples(res), NULL, 10);
+		c->updated = 0;
+	}
+	PQclear(res);
+	if (ok && indexes && !run_column(s, indexes, 1))
+	{
+		log_detail("While building the indexes of public.%s again after inserting "
+				   "into it.", d->table);
+		ok = false;
+	}
+	PQclear(indexes);
+	return ok;
+}
+
 bool
 stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
@@ -429,6 +530,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	long		t0 = timeutil_now_ms();
 	long		t1, t2;
 	bool		empty;
+	const char *how = "merge";
 
 	if (!s->created[slot] || c->staged == 0)
 		return true;
@@ -450,24 +552,11 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		return false;
 	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	if (empty)
-	{
-		res = PQexec(s->conn, entity_sql(s, d, SQL_INSERT));
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		{
-			log_error("could not insert the staged %s into public.%s", d->name, d->table);
-			db_log_result_error(res, s->conn);
-			PQclear(res);
-			return false;
-		}
-		c->inserted = strtoll(PQcmdTuples(res), NULL, 10);
-		c->updated = 0;
-		PQclear(res);
-	}
-	else if (!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
+	distinct = c->staged - c->duplicates - c->conflicts;
+	if (empty ? !insert_into_empty(s, d, distinct, &how) :
+		!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
 		return false;
 	t2 = timeutil_now_ms();
-	distinct = c->staged - c->duplicates - c->conflicts;
 	c->unchanged = distinct - c->inserted - c->updated;
 	if (c->unchanged < 0 || (empty && c->unchanged != 0))
 	{
@@ -481,8 +570,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
 			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
 			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
-			  t1 - t0, empty ? "insert into empty table" : "merge", t2 - t1,
-			  timeutil_now_ms() - t2);
+			  t1 - t0, how, t2 - t1, timeutil_now_ms() - t2);
 	return true;
 }
 

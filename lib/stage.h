@@ -47,6 +47,28 @@ void		stage_free(stage **s);
  */
 void		stage_set_uncompared(stage *s, const char *field);
 
+/*
+ * How rows go into an empty target: with its indexes in place ("during",
+ * the default), or into the table without them, its indexes built again
+ * after the insert in the same transaction ("after"; the target is then
+ * locked against readers until the transaction ends); "auto" is "after"
+ * from STAGE_INDEX_AFTER_MIN_ROWS rows on.  "after" is taken only where
+ * every index can be dropped and built again as it was (see the "indexes"
+ * statement of sql/merge/entity.sql); otherwise "during".
+ */
+typedef enum stage_index_build
+{
+	STAGE_INDEX_DURING,
+	STAGE_INDEX_AUTO,
+	STAGE_INDEX_AFTER
+} stage_index_build;
+
+#define STAGE_INDEX_AFTER_MIN_ROWS 50000
+
+void		stage_set_index_build(stage *s, stage_index_build how);
+/* Parses "during", "auto" or "after"; false for anything else. */
+bool		stage_parse_index_build(const char *name, stage_index_build *how);
+
 /* Creates d's staging table if not yet done and starts its COPY. */
 bool		stage_copy_begin(stage *s, const entity_desc *d);
 /*

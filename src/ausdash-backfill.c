@@ -35,6 +35,7 @@ enum
 {
 	OPT_DRY_RUN = 0x2000,
 	OPT_IGNORE_UNKNOWN,
+	OPT_INDEX_BUILD,
 	OPT_JSON,
 	OPT_LOCK_WAIT,
 	OPT_MAX_ERRORS,
@@ -51,6 +52,7 @@ typedef struct backfill
 	int			max_errors;
 	const char *rejects_path;
 	long		lock_wait_ms;
+	stage_index_build index_build;
 
 	/* state */
 	int			fd;
@@ -90,6 +92,10 @@ help(const char *progname)
 		   "  -n, --dry-run             read, check, stage and merge, report, then roll back\n"
 		   "      --ignore-unknown      skip unknown top-level keys and record fields (with a\n"
 		   "                            warning) instead of failing\n"
+		   "      --index-build=WHEN    into an empty table, build its indexes \"during\" the\n"
+		   "                            insert or \"after\" it (faster; readers of the table\n"
+		   "                            wait until the run commits); \"auto\" (default):\n"
+		   "                            after from %d rows on\n"
 		   "      --json                print a JSON summary on stdout\n"
 		   "      --lock-wait=DURATION  wait this long for a running backfill (default: 0,\n"
 		   "                            fail at once)\n"
@@ -99,7 +105,8 @@ help(const char *progname)
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print a summary, then more (repeat)\n"
 		   "  -V, --version             output version information, then exit\n"
-		   "  -?, --help                show this help, then exit\n");
+		   "  -?, --help                show this help, then exit\n",
+		   STAGE_INDEX_AFTER_MIN_ROWS);
 	opt_print_connection_help();
 	printf("\nExit status: 0 loaded; 1 failed, nothing loaded; 2 loaded with rejected records;\n"
 		   "64 usage; 65 bad input, nothing loaded; 66 input not found; 69 database\n"
@@ -550,6 +557,7 @@ main(int argc, char **argv)
 	static struct option long_options[] = {
 		{"dry-run", no_argument, NULL, 'n'},
 		{"ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN},
+		{"index-build", required_argument, NULL, OPT_INDEX_BUILD},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
@@ -574,6 +582,7 @@ main(int argc, char **argv)
 	sbuf_init(&bf.why);
 	bf.started_ms = timeutil_now_ms();
 	bf.progress_ms = bf.started_ms;	/* the first report after one interval */
+	bf.index_build = STAGE_INDEX_AUTO;
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
@@ -586,6 +595,11 @@ main(int argc, char **argv)
 				break;
 			case OPT_IGNORE_UNKNOWN:
 				bf.ignore_unknown = true;
+				break;
+			case OPT_INDEX_BUILD:
+				if (!stage_parse_index_build(optarg, &bf.index_build))
+					log_usage_fatal("invalid value \"%s\" for option --index-build: "
+									"expected auto, after or during", optarg);
 				break;
 			case OPT_JSON:
 				bf.json = true;
@@ -649,6 +663,7 @@ main(int argc, char **argv)
 	}
 
 	bf.st = stage_new(bf.conn);
+	stage_set_index_build(bf.st, bf.index_build);
 	bf.sr = storeread_new(bf.input, &handler, &bf, bf.ignore_unknown);
 	bf.sum = sha256_create();
 	if (bf.sum == NULL)
@@ -657,12 +672,13 @@ main(int argc, char **argv)
 	/*
 	 * Batch settings for the transaction: staging tables live in local
 	 * buffers (temp_buffers must be set before the first one is touched),
-	 * and the dedupe and merge sort and hash far more than the defaults
-	 * allow in memory.
+	 * the dedupe and merge sort and hash far more than the defaults allow
+	 * in memory, and so do index builds after a bulk insert.
 	 */
 	if (!db_command(bf.conn, "BEGIN", 0, NULL) ||
 		!db_command(bf.conn, "SET LOCAL temp_buffers = '1GB'", 0, NULL) ||
 		!db_command(bf.conn, "SET LOCAL work_mem = '256MB'", 0, NULL) ||
+		!db_command(bf.conn, "SET LOCAL maintenance_work_mem = '256MB'", 0, NULL) ||
 		!read_input(&bf) ||
 		!merge_all(&bf))
 		code = fail_run(&bf);

@@ -83,6 +83,52 @@ SELECT {columns}
 FROM pg_temp.ausdash_stage_{table}
 ORDER BY {key};
 
+-- name: indexes
+-- The target's indexes as pairs of statements, one that drops the index (or
+-- the constraint it backs) and one that builds it again exactly, for a
+-- bulk insert into an empty table that builds its indexes afterwards.  No
+-- rows unless every index can be dropped and built again that way: the
+-- table is a plain table, no foreign key refers to it, no index is its
+-- replica identity, has a comment or backs an exclusion or deferrable
+-- constraint or a constraint of another name.
+WITH idx AS (
+  SELECT ic.relname AS index_name, i.indexrelid, i.indisreplident,
+         c.oid AS con_oid, c.conname, c.contype, c.condeferrable,
+         pg_catalog.obj_description(i.indexrelid, 'pg_class') AS index_comment,
+         pg_catalog.obj_description(c.oid, 'pg_constraint') AS con_comment
+  FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+  LEFT JOIN pg_catalog.pg_constraint c
+    ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+   AND c.contype IN ('p', 'u', 'x')
+  WHERE i.indrelid = 'public.{table}'::pg_catalog.regclass
+)
+SELECT pg_catalog.format(CASE WHEN conname IS NULL THEN 'DROP INDEX public.%I'
+                              ELSE 'ALTER TABLE public.{table} DROP CONSTRAINT %I' END,
+                         index_name) AS drop_sql,
+       CASE WHEN conname IS NULL THEN pg_catalog.pg_get_indexdef(indexrelid)
+            ELSE pg_catalog.format('ALTER TABLE public.{table} ADD CONSTRAINT %I %s',
+                                   conname, pg_catalog.pg_get_constraintdef(con_oid))
+       END AS create_sql
+FROM idx
+WHERE (SELECT relkind FROM pg_catalog.pg_class
+       WHERE oid = 'public.{table}'::pg_catalog.regclass) = 'r'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f
+                  WHERE f.confrelid = 'public.{table}'::pg_catalog.regclass)
+  AND NOT EXISTS (SELECT 1 FROM idx
+                  WHERE indisreplident OR index_comment IS NOT NULL
+                     OR con_comment IS NOT NULL OR contype = 'x' OR condeferrable
+                     OR (conname IS NOT NULL AND conname <> index_name))
+ORDER BY index_name;
+
+-- name: insert_unindexed
+-- The target was empty and its indexes are dropped ("indexes"): every
+-- staged row goes in as it comes, and the indexes are built afterwards,
+-- each with one sort, which is faster than growing them row by row.
+INSERT INTO public.{table} ({columns})
+SELECT {columns}
+FROM pg_temp.ausdash_stage_{table};
+
 -- name: verify
 -- Staged rows missing from the target or different there (must be none),
 -- and the first such row's position.

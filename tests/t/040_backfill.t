@@ -507,10 +507,106 @@ reset_db();
 		'on a terminal: progress with rate and ETA');
 }
 
-# the big store loads completely
+# --- indexes built after a bulk insert into an empty table ----------------------
+# The indexes of observations (names, definitions, constraints) and their
+# OIDs: a rebuild keeps the first and changes the second.
+my $index_defs = "SELECT pg_catalog.string_agg(c.relname || ' ' || pg_catalog.pg_get_indexdef(i.indexrelid)"
+  . " || ' ' || COALESCE((SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k"
+  . " WHERE k.conindid = i.indexrelid), '-'), E'\\n' ORDER BY c.relname)"
+  . " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+  . " WHERE i.indrelid = 'public.observations'::pg_catalog.regclass";
+my $index_oids = "SELECT pg_catalog.string_agg(i.indexrelid::text, ',' ORDER BY i.indexrelid)"
+  . " FROM pg_catalog.pg_index i WHERE i.indrelid = 'public.observations'::pg_catalog.regclass";
+my $defs = $node->psql($index_defs);
+like($defs, qr/observations_latest_idx.*observations_pkey .*PRIMARY KEY \(series_id, id\).*observations_series_region_date_vintage_unique CREATE UNIQUE INDEX [^\n]* UNIQUE \(series_id, region_code, date, vintage\)$/ms,
+	'the indexes of observations, as migrated');
+
+# the big store loads completely, into the empty table, its indexes built after
 reset_db();
-$r = backfill_json([$big], 'big store');
+my $oids = $node->psql($index_oids);
+($code, $out, $err) = run_command([ $tool, '--json', '-v', '-v', $big ]);
+is($code, 0, 'big store: exit 0') or diag($err);
+$r = $code == 0 ? JSON::PP->new->decode($out) : {};
 is($r->{entities}{observations}{inserted}, 150000, 'big store: 150000 observations inserted');
 is($node->psql('SELECT count(*) FROM public.observations'), 150000, 'big store: all there');
+like($err, qr/debug: observations: 150000 staged.*insert into empty table, then build its indexes/,
+	'auto: 150000 rows into an empty table: indexes built after the insert');
+like($err, qr/debug: ALTER TABLE public.observations ADD CONSTRAINT observations_pkey PRIMARY KEY/,
+	'auto: the primary key built again');
+is($node->psql($index_defs), $defs, 'auto: the same indexes and constraints as before');
+isnt($node->psql($index_oids), $oids, 'auto: ... built anew');
+is($node->psql("SELECT count(*) FROM public.observations WHERE series_id = "
+	  . "'energy.wholesale.rrp.region_aud_mwh' AND region_code = 'NSW1' AND date = '2026-01-01T00:00:00Z'"),
+	1, 'auto: an index lookup finds its row');
+is($node->psql('SELECT count(*) FROM public.ingestion_runs WHERE status = \'ok\' '
+	  . 'AND input_name LIKE \'%big.json\' AND rows_inserted >= 150000'), 1,
+	'auto: the run is recorded');
+
+# a rerun merges (the table is no longer empty): nothing written
+$oids = $node->psql($index_oids);
+($code, $out, $err) = run_command([ $tool, '-v', '-v', $big ]);
+is($code, 0, 'big store again: exit 0');
+like($err, qr/debug: observations: 150000 staged.*150000 unchanged \(dedupe \d+ ms, merge/,
+	'big store again: merged, all unchanged');
+is($node->psql($index_oids), $oids, 'big store again: indexes untouched');
+
+# small stores: "auto" keeps the indexes; "after" forces the build; "during" never
+my $three = store_json(observations => [ map { obs_json(date => "2025-0$_-28", value => $_) } 1 .. 3 ]);
+write_file("$TMP/three.json", $three);
+for my $case ([ 'auto', 0 ], [ 'during', 0 ], [ 'after', 1 ])
+{
+	my ($how, $built) = @$case;
+	reset_db();
+	$oids = $node->psql($index_oids);
+	($code, $out, $err) = run_command([ $tool, "--index-build=$how", '-v', '-v', "$TMP/three.json" ]);
+	is($code, 0, "--index-build=$how: exit 0");
+	is($node->psql('SELECT string_agg(date || \'=\' || value, \',\' ORDER BY date) FROM public.observations'),
+		'2025-01-28=1,2025-02-28=2,2025-03-28=3', "--index-build=$how: the rows");
+	is($node->psql($index_defs), $defs, "--index-build=$how: the same indexes");
+	if ($built)
+	{
+		isnt($node->psql($index_oids), $oids, "--index-build=$how: indexes built anew");
+		like($err, qr/insert into empty table, then build its indexes/, "--index-build=$how: says so");
+	}
+	else
+	{
+		is($node->psql($index_oids), $oids, "--index-build=$how: indexes kept");
+		like($err, qr/3 inserted.*\(dedupe \d+ ms, insert into empty table \d+ ms/,
+			"--index-build=$how: inserted with the indexes in place");
+	}
+}
+command_checks_all([ $tool, '--index-build=later', "$TMP/three.json" ], 64, [],
+	[qr/error: invalid value "later" for option --index-build: expected auto, after or during/],
+	'--index-build: a bad value exits 64');
+
+# a foreign key refers to observations: its indexes stay
+reset_db();
+$node->psql('CREATE TABLE public.test_obs_ref (series_id text, obs_id uuid, '
+	  . 'FOREIGN KEY (series_id, obs_id) REFERENCES public.observations (series_id, id))');
+$oids = $node->psql($index_oids);
+($code, $out, $err) = run_command([ $tool, '--index-build=after', '-v', '-v', "$TMP/three.json" ]);
+is($code, 0, 'referenced by a foreign key: exit 0');
+like($err, qr/the indexes of public.observations cannot all be dropped and built again; inserting with them in place/,
+	'referenced by a foreign key: says why the indexes stay');
+is($node->psql($index_oids), $oids, 'referenced by a foreign key: indexes kept');
+$node->psql('DROP TABLE public.test_obs_ref');
+
+# building an index again fails: everything is rolled back, indexes and all
+reset_db();
+$node->psql('CREATE UNIQUE INDEX test_value_unique ON public.observations (value)');
+$defs = $node->psql($index_defs);
+$oids = $node->psql($index_oids);
+$before = table_state();
+write_file("$TMP/same-value.json",
+	store_json(observations => [ map { obs_json(date => "2025-0$_-28", value => 7) } 1 .. 2 ]));
+($code, $out, $err) = run_command([ $tool, '--index-build=after', "$TMP/same-value.json" ]);
+is($code, 1, 'an index cannot be built again: exit 1');
+like($err, qr/error: .*could not create unique index "test_value_unique"/, '... says which');
+like($err, qr/While building the indexes of public.observations again after inserting into it/,
+	'... and when');
+is(table_state(), $before, '... nothing committed');
+is($node->psql($index_oids), $oids, '... the indexes are the ones from before');
+like(last_run(), qr/^failed\|/, '... run recorded as failed');
+$node->psql('DROP INDEX public.test_value_unique');
 
 done_testing();
