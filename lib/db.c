@@ -337,6 +337,32 @@ db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
 }
 
 bool
+db_query_send(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return true;
+	log_error("could not send a query: %s", PQerrorMessage(conn));
+	log_detail("Query was: %s", sql);
+	return false;
+}
+
+PGresult *
+db_query_result(PGconn *conn, const char *sql)
+{
+	PGresult   *res = PQgetResult(conn);
+	PGresult   *more;
+
+	while ((more = PQgetResult(conn)) != NULL)
+		PQclear(more);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	db_log_result_error(res, conn);
+	log_detail("Query was: %s", sql);
+	PQclear(res);
+	return NULL;
+}
+
+bool
 db_command(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
 	PGresult   *res = run(conn, sql, nparams, params, PGRES_COMMAND_OK);

@@ -61,6 +61,15 @@ void		db_disconnect(PGconn **conn);
  */
 PGresult   *db_query(PGconn *conn, const char *sql, int nparams,
 					 const char *const *params);
+/*
+ * db_query() in two halves, for work on the client while the server runs
+ * the query: db_query_send() sends it (false, logged, if it cannot), and
+ * db_query_result() waits for its rows, as db_query() returns them.  No
+ * other query can run on conn in between.
+ */
+bool		db_query_send(PGconn *conn, const char *sql, int nparams,
+						  const char *const *params);
+PGresult   *db_query_result(PGconn *conn, const char *sql);
 /* Runs a statement expected to return no rows; true on PGRES_COMMAND_OK. */
 bool		db_command(PGconn *conn, const char *sql, int nparams,
 					   const char *const *params);

@@ -101,14 +101,37 @@ skipped(const char *field, const char *const *skip)
 static uint64_t
 first64(const char *text, size_t len)
 {
-	char		hex[SHA256_HEX_LEN + 1];
+	unsigned char md[SHA256_LEN];
 	uint64_t	v = 0;
 
-	if (sha256_hex(text, len, hex) != 0)
+	if (sha256_raw(text, len, md) != 0)
 		return 0;
-	for (int i = 0; i < 16; i++)
-		v = (v << 4) | (uint64_t) (hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | md[i];
 	return v;
+}
+
+/* Appends "column=" (no printf: this runs for every field of every record). */
+static void
+append_name(sbuf *out, const char *column)
+{
+	sbuf_appends(out, column);
+	sbuf_appendc(out, '=');
+}
+
+static void
+append_ll(sbuf *out, long long v)
+{
+	char		buf[24];
+	int			n = sizeof(buf);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long) v : (unsigned long long) v;
+
+	do
+		buf[--n] = (char) ('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		buf[--n] = '-';
+	sbuf_append(out, buf + n, sizeof(buf) - n);
 }
 
 uint64_t
@@ -116,23 +139,24 @@ digest_record(const entity_desc *d, const entity_record *rec, const char *const 
 {
 	sbuf		text;
 	uint64_t	v;
+	int			hint = 0;
 
 	sbuf_init(&text);
 	for (int i = 0; i < d->ncolumns; i++)
 	{
 		const entity_column *c = &d->columns[i];
-		const entity_field *f = entity_record_field(rec, c->field);
+		const entity_field *f = entity_record_field_next(rec, c->field, &hint);
 		size_t		mark = text.len;
 
 		if (f == NULL || f->type == ENTITY_JSON_NULL || skipped(c->field, skip))
 			continue;
-		sbuf_appendf(&text, "%s=", c->column);
+		append_name(&text, c->column);
 		if (c->kind == ENTITY_TIMESTAMP)
 		{
 			int64_t		ms;
 
 			if (isotime_parse(f->val, f->len, &ms, NULL))
-				sbuf_appendf(&text, "%lld", (long long) ms);
+				append_ll(&text, (long long) ms);
 			else
 				sbuf_append(&text, f->val, f->len);
 		}
@@ -142,7 +166,7 @@ digest_record(const entity_desc *d, const entity_record *rec, const char *const 
 			if (!digest_decimal(f->val, f->len, &text))
 			{
 				text.len = mark;
-				sbuf_appendf(&text, "%s=", c->column);
+				append_name(&text, c->column);
 				sbuf_append(&text, f->val, f->len);
 			}
 		}

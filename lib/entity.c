@@ -247,6 +247,25 @@ entity_record_field(const entity_record *rec, const char *name)
 	return NULL;
 }
 
+const entity_field *
+entity_record_field_next(const entity_record *rec, const char *name, int *hint)
+{
+	int			n = rec->nfields;
+	int			start = n > 0 ? *hint % n : 0;
+
+	for (int k = 0; k < n; k++)
+	{
+		int			i = (start + k) % n;
+
+		if (strcmp(rec->fields[i].name, name) == 0)
+		{
+			*hint = i + 1;
+			return &rec->fields[i];
+		}
+	}
+	return NULL;
+}
+
 const char *
 entity_json_type_name(entity_json_type t)
 {

@@ -115,6 +115,14 @@ const entity_column *entity_column_find(const entity_desc *d, const char *field)
 
 /* The field of a record by name (last occurrence), or NULL. */
 const entity_field *entity_record_field(const entity_record *rec, const char *name);
+/*
+ * The same for a checked record (no field twice), looking from *hint
+ * (start at 0) on and setting it past the field found: a caller that asks
+ * for fields in the order the record tends to hold them finds each at the
+ * first look.
+ */
+const entity_field *entity_record_field_next(const entity_record *rec, const char *name,
+											 int *hint);
 
 /*
  * Checks one field's value against its column.  Returns false with the

@@ -267,7 +267,7 @@ typedef struct store_run
 	bool		ok;
 } store_run;
 
-typedef struct store_state
+struct fresh_store
 {
 	const char *const *series;
 	int			nseries;
@@ -278,7 +278,8 @@ typedef struct store_state
 	int			nruns;
 	int			capruns;
 	sbuf		cadences;		/* "id=cadence\n" ... */
-} store_state;
+};
+typedef struct fresh_store store_state;
 
 static char *
 field_dup(const entity_record *rec, const char *name)
@@ -457,24 +458,36 @@ store_jobs(store_state *st, fresh_jobs *out)
 	}
 }
 
-bool
-fresh_from_store(const char *path, const char *const *series, int nseries, bool all,
-				 int64_t at_ms, fresh_set *out, fresh_jobs *jobs, char ***cadences)
+fresh_store *
+fresh_store_begin(const char *const *series, int nseries, bool all, int64_t at_ms,
+				  fresh_set *out)
 {
-	static const storeread_handler h = {NULL, NULL, on_store_record, NULL};
-	store_state st = {0};
-	bool		ok;
+	fresh_store *st = mem_calloc(1, sizeof(*st));
+
+	st->series = series;
+	st->nseries = nseries;
+	st->all = all;
+	st->at_ms = at_ms;
+	st->out = out;
+	sbuf_init(&st->cadences);
+	return st;
+}
+
+bool
+fresh_store_record(fresh_store *st, const entity_desc *d, const entity_record *rec)
+{
+	return on_store_record(st, d, rec);
+}
+
+void
+fresh_store_end(fresh_store **stp, bool ok, fresh_jobs *jobs, char ***cadences)
+{
+	fresh_store *st = *stp;
+	fresh_set  *out = st->out;
 	int			n = 0;
 
-	st.series = series;
-	st.nseries = nseries;
-	st.all = all;
-	st.at_ms = at_ms;
-	st.out = out;
-	sbuf_init(&st.cadences);
-	ok = storeread_file(path, &h, &st, true, NULL);
 	/* key series the store lacks: none, like the dashboard's 1970 */
-	for (int i = 0; ok && !all && nseries == 0 && fresh_key_series[i].series_id; i++)
+	for (int i = 0; ok && !st->all && st->nseries == 0 && fresh_key_series[i].series_id; i++)
 	{
 		bool		found = false;
 
@@ -483,12 +496,12 @@ fresh_from_store(const char *path, const char *const *series, int nseries, bool 
 		if (!found)
 			add_point(out, fresh_key_series[i].series_id, "AU");
 	}
-	store_jobs(&st, jobs);
-	for (int i = 0; i < st.nruns; i++)
-		free(st.runs[i].job);
-	free(st.runs);
+	store_jobs(st, jobs);
+	for (int i = 0; i < st->nruns; i++)
+		free(st->runs[i].job);
+	free(st->runs);
 	*cadences = mem_calloc(1, sizeof(char *));
-	for (char *line = st.cadences.data; ok && line && *line;)
+	for (char *line = st->cadences.data; ok && line && *line;)
 	{
 		char	   *nl = strchr(line, '\n');
 
@@ -497,6 +510,19 @@ fresh_from_store(const char *path, const char *const *series, int nseries, bool 
 		(*cadences)[n] = NULL;
 		line = nl + 1;
 	}
-	sbuf_release(&st.cadences);
+	sbuf_release(&st->cadences);
+	free(st);
+	*stp = NULL;
+}
+
+bool
+fresh_from_store(const char *path, const char *const *series, int nseries, bool all,
+				 int64_t at_ms, fresh_set *out, fresh_jobs *jobs, char ***cadences)
+{
+	static const storeread_handler h = {NULL, NULL, on_store_record, NULL};
+	fresh_store *st = fresh_store_begin(series, nseries, all, at_ms, out);
+	bool		ok = storeread_file(path, &h, st, true, NULL);
+
+	fresh_store_end(&st, ok, jobs, cadences);
 	return ok;
 }

@@ -103,4 +103,19 @@ bool		fresh_from_store(const char *path, const char *const *series, int nseries,
 							 bool all, int64_t at_ms, fresh_set *out, fresh_jobs *jobs,
 							 char ***cadences);
 
+/*
+ * fresh_from_store() for a caller that streams the store itself (to do
+ * more with its records in the same pass): fresh_store_begin() with the
+ * same arguments, fresh_store_record() for each record, fresh_store_end()
+ * with whether the store was read whole, which fills jobs and cadences
+ * and frees the state.
+ */
+typedef struct fresh_store fresh_store;
+
+fresh_store *fresh_store_begin(const char *const *series, int nseries, bool all,
+							   int64_t at_ms, fresh_set *out);
+bool		fresh_store_record(fresh_store *st, const entity_desc *d,
+							   const entity_record *rec);
+void		fresh_store_end(fresh_store **st, bool ok, fresh_jobs *jobs, char ***cadences);
+
 #endif

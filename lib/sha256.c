@@ -68,6 +68,15 @@ sha256_final(sha256_ctx *ctx, char hex[SHA256_HEX_LEN + 1])
 	return 0;
 }
 
+int
+sha256_raw(const void *data, size_t len, unsigned char out[SHA256_LEN])
+{
+	unsigned int mdlen = 0;
+
+	return EVP_Digest(data, len, out, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == SHA256_LEN ?
+		0 : -1;
+}
+
 const char *
 sha256_error(const sha256_ctx *ctx)
 {

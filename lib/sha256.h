@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #define SHA256_HEX_LEN 64
+#define SHA256_LEN 32
 
 typedef struct sha256_ctx sha256_ctx;
 
@@ -24,5 +25,7 @@ const char *sha256_error(const sha256_ctx *ctx);
 void		sha256_free(sha256_ctx **ctx);
 /* One-shot digest of a buffer; returns 0 or -1. */
 int			sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1]);
+/* The same, as 32 raw bytes; one call, no context to allocate. */
+int			sha256_raw(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
 #endif

@@ -79,6 +79,8 @@ typedef struct parity
 	segset		segs;
 	bool		drill;			/* the second pass: keys of differing segments */
 	keyset		drill_keys;
+	fresh_store *fresh;			/* the first pass: the latest points too */
+	fresh_set	latest;
 	long long	drift;
 	long long	listed;
 } parity;
@@ -222,6 +224,8 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	sbuf		key;
 
 	sbuf_init(&key);
+	if (!p->drill && !fresh_store_record(p->fresh, d, rec))
+		return false;
 	if (strcmp(d->name, "observations") == 0)
 	{
 		seg		   *s;
@@ -373,14 +377,28 @@ compare_keys(parity *p, report *r, const char *entity, keyset *a, keyset *b, boo
 	return same;
 }
 
+/* The database's segments: key, count and digest per (series, region). */
+static void
+segments_sql(sbuf *sql)
+{
+	sbuf_appends(sql, "SELECT t.series_id || chr(31) || t.region_code, pg_catalog.count(*), "
+				 "(((pg_catalog.sum(");
+	digest_sql(entity_find("observations"), skip_observation, sql);
+	sbuf_appends(sql, "::numeric) % 18446744073709551616) + 18446744073709551616) "
+				 "% 18446744073709551616)::text FROM public.observations t GROUP BY 1");
+}
+
+/*
+ * Compares the store (read) with the database, given the database's
+ * segments (res, freed here).
+ */
 static bool
-compare(parity *p, PGconn *conn, report *r, const report_options *ro)
+compare(parity *p, PGconn *conn, report *r, PGresult *res)
 {
 	const entity_desc *obs = entity_find("observations");
 	long long	db_count[NENT] = {0};
 	long long	c[NENT][3];
 	long long	unchanged[NENT] = {0};
-	PGresult   *res;
 	sbuf		sql;
 	sbuf		series_arr;
 	sbuf		region_arr;
@@ -395,28 +413,22 @@ compare(parity *p, PGconn *conn, report *r, const report_options *ro)
 	for (int e = 0; e < entity_count; e++)
 	{
 		const entity_desc *d = entity_all[e];
+		PGresult   *cres;
 
 		sbuf_init(&sql);
 		sbuf_appendf(&sql, "SELECT pg_catalog.count(*) FROM public.%s t%s", d->table, db_filter(d));
-		res = db_query(conn, sql.data, 0, NULL);
+		cres = db_query(conn, sql.data, 0, NULL);
 		sbuf_release(&sql);
-		if (res == NULL)
+		if (cres == NULL)
+		{
+			PQclear(res);
 			return false;
-		db_count[e] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
+		}
+		db_count[e] = strtoll(PQgetvalue(cres, 0, 0), NULL, 10);
+		PQclear(cres);
 	}
 
 	/* observations: segments, then the keys of those that differ */
-	sbuf_init(&sql);
-	sbuf_appends(&sql, "SELECT t.series_id || chr(31) || t.region_code, pg_catalog.count(*), "
-				 "(((pg_catalog.sum(");
-	digest_sql(obs, skip_observation, &sql);
-	sbuf_appends(&sql, "::numeric) % 18446744073709551616) + 18446744073709551616) "
-				 "% 18446744073709551616)::text FROM public.observations t GROUP BY 1");
-	res = db_query(conn, sql.data, 0, NULL);
-	sbuf_release(&sql);
-	if (res == NULL)
-		return false;
 	for (int i = 0; i < PQntuples(res); i++)
 	{
 		seg		   *s = segset_get(&p->segs, PQgetvalue(res, i, 0), false);
@@ -573,34 +585,27 @@ latest_date(const fresh_set *s, const char *series, const char *region)
 static bool
 compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 {
-	fresh_set	db = {0},
-				st = {0};
+	fresh_set	db = {0};
+	fresh_set  *st = &p->latest;
 	const fresh_key *keys[16];
 	int			nkeys = 0;
-	fresh_jobs	jobs = {0};
-	char	  **cad = NULL;
 	long long	latest_diffs = 0;
 	long long	fresh_diffs = 0;
 	bool		ok;
 
 	/* every (series, region): the key series' freshness comes from the same sets */
-	ok = fresh_from_db(conn, NULL, 0, true, &db) &&
-		fresh_from_store(p->store, NULL, 0, true, ro->at_ms, &st, &jobs, &cad);
-	for (int i = 0; cad && cad[i]; i++)
-		free(cad[i]);
-	free(cad);
-	fresh_jobs_free(&jobs);
+	ok = fresh_from_db(conn, NULL, 0, true, &db);
 	if (ok)
 	{
 		report_section(r, "latest");
 		if (db.n > 1)
 			qsort(db.points, db.n, sizeof(fresh_point), point_cmp);
-		if (st.n > 1)
-			qsort(st.points, st.n, sizeof(fresh_point), point_cmp);
-		for (int i = 0, k = 0; i < st.n || k < db.n;)
+		if (st->n > 1)
+			qsort(st->points, st->n, sizeof(fresh_point), point_cmp);
+		for (int i = 0, k = 0; i < st->n || k < db.n;)
 		{
-			int			cmp = i >= st.n ? 1 : k >= db.n ? -1 : point_cmp(&st.points[i], &db.points[k]);
-			const fresh_point *a = cmp <= 0 ? &st.points[i] : NULL;
+			int			cmp = i >= st->n ? 1 : k >= db.n ? -1 : point_cmp(&st->points[i], &db.points[k]);
+			const fresh_point *a = cmp <= 0 ? &st->points[i] : NULL;
 			const fresh_point *b = cmp >= 0 ? &db.points[k] : NULL;
 
 			i += cmp <= 0;
@@ -623,7 +628,7 @@ compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 		qsort(keys, nkeys, sizeof(keys[0]), key_cmp);
 		for (int i = 0; i < nkeys; i++)
 		{
-			const char *ds = latest_date(&st, keys[i]->series_id, "AU");
+			const char *ds = latest_date(st, keys[i]->series_id, "AU");
 			const char *dd = latest_date(&db, keys[i]->series_id, "AU");
 			long long	la = fresh_lag_minutes(ds ? ds : "1970-01-01", ro->at_ms);
 			long long	lb = fresh_lag_minutes(dd ? dd : "1970-01-01", ro->at_ms);
@@ -645,7 +650,6 @@ compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 					   fresh_diffs);
 	}
 	fresh_set_free(&db);
-	fresh_set_free(&st);
 	return ok;
 }
 
@@ -666,6 +670,11 @@ main(int argc, char **argv)
 	db_options	dbo;
 	report	   *r;
 	PGconn	   *conn;
+	sbuf		segsql;
+	PGresult   *segs;
+	fresh_jobs	jobs = {0};
+	char	  **cadences;
+	bool		ok;
 	int			warn_max = 0;
 	int			code;
 	int			c;
@@ -705,8 +714,25 @@ main(int argc, char **argv)
 
 	r = report_new("parity", ro.fmt, ro.at_ms);
 	conn = db_connect(&dbo, -1);
-	if (conn == NULL || !db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
-		!read_store(&p) || !compare(&p, conn, r, &ro) || !compare_latest(&p, conn, r, &ro))
+
+	/*
+	 * The server groups and digests its observations while the store is
+	 * read; the latest points of the store come from the same pass.
+	 */
+	sbuf_init(&segsql);
+	segments_sql(&segsql);
+	p.fresh = fresh_store_begin(NULL, 0, true, ro.at_ms, &p.latest);
+	ok = conn != NULL &&
+		db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) &&
+		db_query_send(conn, segsql.data, 0, NULL) &&
+		read_store(&p);
+	fresh_store_end(&p.fresh, ok, &jobs, &cadences);
+	fresh_jobs_free(&jobs);
+	for (int i = 0; cadences[i]; i++)
+		free(cadences[i]);
+	free(cadences);
+	if (!ok || (segs = db_query_result(conn, segsql.data)) == NULL ||
+		!compare(&p, conn, r, segs) || !compare_latest(&p, conn, r, &ro))
 		code = report_unknown(r, ro.textfile_dir, log_last_error());
 	else
 	{
@@ -725,6 +751,8 @@ main(int argc, char **argv)
 		code = report_finish(r, ro.textfile_dir);
 	}
 	db_disconnect(&conn);
+	sbuf_release(&segsql);
+	fresh_set_free(&p.latest);
 	for (int e = 0; e < NENT; e++)
 		keyset_free(&p.store_keys[e]);
 	keyset_free(&p.drill_keys);

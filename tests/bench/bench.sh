@@ -4,6 +4,7 @@
 #
 #   BENCH_N="100000 1000000"  observations per store (add 5000000 when asked)
 #   BENCH_RUNS=3              runs per measurement (the median is shown)
+#   BENCH_REPORT_N=10000000   observations for the reports on a big store (0: none)
 #   BENCH_DIR=tmp_bench       scratch directory (stores, cluster), removed after
 #
 # For each N: ausdash-backfill into an empty table (full), the same store
@@ -13,13 +14,15 @@
 # ORM's way); pgloader when installed.  Peak client RSS of ausdash from
 # /usr/bin/time.  Then, with the store loaded: an ingest of a payload
 # already stored (the duplicate path), and the reports (freshness, with
-# --all, runs, parity against the store).  It is a benchmark, not a test:
+# --all, runs, parity against the store); the same on a store of
+# BENCH_REPORT_N observations; the cost per row of a full load as N grows.  It is a benchmark, not a test:
 # it prints, it never fails on a number.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 N_LIST=${BENCH_N:-"100000 1000000"}
 RUNS=${BENCH_RUNS:-3}
+REPORT_N=${BENCH_REPORT_N:-10000000}
 DIR=${BENCH_DIR:-$root/tmp_bench}
 export PATH="$root/bin:$PATH"
 COLS="series_id, region_code, country_code, market, metric_family, date, interval_start_utc, interval_end_utc, value, unit, currency, tax_status, consumption_band, source_name, source_url, published_at, ingested_at, vintage, is_modeled, confidence, methodology_version"
@@ -50,7 +53,32 @@ EOF
 }
 wal_mb() { q "SELECT round(pg_catalog.pg_wal_lsn_diff('$2', '$1') / 1e6, 1)"; }
 
+# With store $2 (of $1 observations) loaded by ausdash-backfill: an ingest
+# of a payload already stored (the duplicate path), then the reports.
+reports() {
+	local n=$1 store=$2 t
+	reset
+	t=$( { /usr/bin/time -f '%e %M' ausdash-backfill -q "$store" >/dev/null; } 2>&1 | tail -1)
+	ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv"
+	local dup=() fr=() fa=() ru=() pa=()
+	for r in $(seq "$RUNS"); do
+		dup+=("$(timed ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv")")
+		fr+=("$(timed sh -c 'ausdash-freshness -q --format=json || [ $? -le 2 ]')")
+		fa+=("$(timed sh -c 'ausdash-freshness -q --all --format=json || [ $? -le 2 ]')")
+		ru+=("$(timed sh -c 'ausdash-runs -q --format=json || [ $? -le 2 ]')")
+		pa+=("$(timed sh -c "ausdash-parity -q --store='$store' --format=json || [ \$? -le 2 ]")")
+	done
+	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "  (backfill that loaded it, 1 run)" "${t% *}" "" "s"
+	printf '%-10s %-34s %10.1f %8s %10s\n' "$n" "  (its peak RSS, MB)" "$(echo "${t#* } / 1024" | bc -l)" "" ""
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "duplicate snapshot ingest" "$(median "${dup[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness (key series)" "$(median "${fr[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness --all" "$(median "${fa[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-runs" "$(median "${ru[@]}")" "" "s"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-parity (store vs db)" "$(median "${pa[@]}")" "" "s"
+}
+
 printf '%-10s %-34s %10s %8s %10s\n' N measurement "median s" ratio note
+us_per_row=()
 for n in $N_LIST; do
 	store=$DIR/store-$n.json
 	changed=$DIR/store-$n-changed.json
@@ -103,22 +131,23 @@ for n in $N_LIST; do
 	printf '%-10s %-34s %10s %8s %10s\n' "$n" "ausdash peak RSS (MB)" "$(echo "scale=1; $(median "${rss[@]}") / 1024" | bc -l)" "" ""
 	printf '%-10s %-34s %10.1f %8s %10s\n' "$n" "store size (MB)" "$(echo "$bytes / 1000000" | bc -l)" "" ""
 
-	# with the store loaded: a duplicate payload, and the reports
-	reset
-	ausdash-backfill -q "$store"
-	ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv"
-	dup=() fr=() fa=() ru=() pa=()
-	for r in $(seq "$RUNS"); do
-		dup+=("$(timed ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv")")
-		fr+=("$(timed sh -c 'ausdash-freshness -q --format=json || [ $? -le 2 ]')")
-		fa+=("$(timed sh -c 'ausdash-freshness -q --all --format=json || [ $? -le 2 ]')")
-		ru+=("$(timed sh -c 'ausdash-runs -q --format=json || [ $? -le 2 ]')")
-		pa+=("$(timed sh -c "ausdash-parity -q --store='$store' --format=json || [ \$? -le 2 ]")")
-	done
-	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "duplicate snapshot ingest" "$(median "${dup[@]}")" "" "s"
-	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness (key series)" "$(median "${fr[@]}")" "" "s"
-	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-freshness --all" "$(median "${fa[@]}")" "" "s"
-	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-runs" "$(median "${ru[@]}")" "" "s"
-	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-parity (store vs db)" "$(median "${pa[@]}")" "" "s"
-	rm -f "$store" "$changed" "$DIR/obs.csv" "$DIR/batches.sql"
+	us_per_row+=("$n $(echo "$mfull * 1000000 / $n" | bc -l) $(echo "$mf * 1000000 / $n" | bc -l)")
+	reports "$n" "$store"
+	rm -f "$store" "$changed" "$DIR/obs.csv" "$DIR/batches.sql" "$DIR/obs.load"
+done
+
+# the reports on a bigger store (BENCH_REPORT_N, default 10M; 0: none)
+if [ "$REPORT_N" -gt 0 ]; then
+	store=$DIR/store-$REPORT_N.json
+	"$root/tests/bench/gen-store.pl" --observations="$REPORT_N" > "$store"
+	reports "$REPORT_N" "$store"
+	rm -f "$store"
+fi
+
+echo
+echo "cost per row of a full load (microseconds per observation)"
+printf '%-10s %12s %12s\n' N ausdash "COPY floor"
+for row in "${us_per_row[@]}"; do
+	set -- $row
+	printf '%-10s %12.1f %12.1f\n' "$1" "$2" "$3"
 done

@@ -152,4 +152,18 @@ SKIP:
 is($code, 3, 'a missing store: UNKNOWN');
 like($out, qr/\APARITY UNKNOWN - could not open store/, 'a missing store: said so');
 
+# the database's segments are digested while the store is read: a failure
+# there (no right to read observations) is UNKNOWN with the server's words
+$node->psql('CREATE ROLE parity_blind LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO parity_blind; '
+	  . 'REVOKE SELECT ON public.observations FROM parity_blind');
+{
+	local $ENV{PGUSER} = 'parity_blind';
+	my $err;
+	($code, $out, $err) = run_command([ $tool, "--store=$TMP/s.json", '--format=nagios' ]);
+	is($code, 3, 'segments query refused: UNKNOWN');
+	like($out, qr/\APARITY UNKNOWN - query failed: permission denied for table observations/,
+		'segments query refused: said so');
+	like($err, qr/Query was: SELECT t.series_id/, '... and which query');
+}
+
 done_testing();

@@ -260,10 +260,42 @@ test_catalog(void **state)
 	assert_null(entity_find("version"));
 }
 
+/* entity_record_field_next() finds what entity_record_field() finds, from any hint. */
+static void
+test_field_next(void **state)
+{
+	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), obs};
+	const char *const names[] = {"value", "seriesId", "market", "date", "market", "nope"};
+	int			hint = 0;
+
+	(void) state;
+	for (int start = 0; start < 2 * (int) lengthof(obs); start++)
+		for (int i = 0; i < (int) lengthof(names); i++)
+		{
+			hint = start;
+			assert_ptr_equal(entity_record_field_next(&rec, names[i], &hint),
+							 entity_record_field(&rec, names[i]));
+		}
+	/* in record order, each is found at the first look, and hint moves past it */
+	hint = 0;
+	assert_ptr_equal(entity_record_field_next(&rec, "seriesId", &hint), &obs[0]);
+	assert_int_equal(hint, 1);
+	assert_ptr_equal(entity_record_field_next(&rec, "regionCode", &hint), &obs[1]);
+	assert_int_equal(hint, 2);
+	/* not found: hint unchanged */
+	assert_null(entity_record_field_next(&rec, "nope", &hint));
+	assert_int_equal(hint, 2);
+	/* past the end wraps */
+	hint = (int) lengthof(obs);
+	assert_ptr_equal(entity_record_field_next(&rec, "market", &hint), &obs[lengthof(obs) - 1]);
+	assert_int_equal(hint, (int) lengthof(obs));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_next),
 		cmocka_unit_test(test_valid_and_optional),
 		cmocka_unit_test(test_bycol),
 		cmocka_unit_test(test_errors),

@@ -11,8 +11,16 @@ check(const char *input, size_t len, const char *expected)
 {
 	char		hex[SHA256_HEX_LEN + 1];
 
+	unsigned char raw[SHA256_LEN];
+	char		fromraw[SHA256_HEX_LEN + 1];
+
 	assert_int_equal(sha256_hex(input, len, hex), 0);
 	assert_string_equal(hex, expected);
+	/* the raw bytes of the same digest */
+	assert_int_equal(sha256_raw(input, len, raw), 0);
+	for (int i = 0; i < SHA256_LEN; i++)
+		snprintf(fromraw + 2 * i, 3, "%02x", raw[i]);
+	assert_string_equal(fromraw, expected);
 }
 
 /* FIPS 180-2 / NIST CSRC examples */
