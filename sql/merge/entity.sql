@@ -43,10 +43,17 @@ WHERE {key_eq(d,s)}
 
 -- name: merge
 -- Only new or changed rows reach the upsert, so unchanged rows are neither
--- locked nor rewritten; rows are upserted in key order.  Returns changed,
--- inserted, updated.
+-- locked nor rewritten; rows are upserted in key order.  The statement
+-- verifies itself: the staged rows it leaves out were found equal to the
+-- target's, and those it writes must come back from RETURNING equal to
+-- the staged ones (mismatched counts those that do not; first_ord is the
+-- first one's position).  Returns changed, inserted, updated, mismatched,
+-- first_ord.  A row counts as inserted when its key was not in the target
+-- as the statement began (not from xmax, which a partitioned target does
+-- not return); a key another session inserts meanwhile is then updated
+-- but counted as inserted, and the sum still adds up.
 WITH changed AS (
-  SELECT s.*
+  SELECT s.*, (t.{key1} IS NULL) AS missing
   FROM pg_temp.ausdash_stage_{table} s
   LEFT JOIN public.{table} t ON {key_eq(t,s)}
   WHERE t.{key1} IS NULL
@@ -61,12 +68,21 @@ WITH changed AS (
     {set}
   WHERE {values(t)}
         IS DISTINCT FROM {values(EXCLUDED)}
-  RETURNING (t.xmax = 0) AS inserted
+  RETURNING t.*
+), bad AS (
+  SELECT c.ord
+  FROM changed c
+  LEFT JOIN m ON {key_eq(m,c)}
+  WHERE m.{key1} IS NULL
+     OR {values(m)}
+        IS DISTINCT FROM {values(c)}
 )
 SELECT (SELECT pg_catalog.count(*) FROM changed) AS changed,
-       pg_catalog.count(*) FILTER (WHERE inserted) AS inserted,
-       pg_catalog.count(*) FILTER (WHERE NOT inserted) AS updated
-FROM m;
+       (SELECT pg_catalog.count(*) FILTER (WHERE missing) FROM changed) AS inserted,
+       (SELECT pg_catalog.count(*) FROM m)
+         - (SELECT pg_catalog.count(*) FILTER (WHERE missing) FROM changed) AS updated,
+       (SELECT pg_catalog.count(*) FROM bad) AS mismatched,
+       (SELECT pg_catalog.min(ord) FROM bad) AS first_ord;
 
 -- name: empty
 -- Whether the target has no rows at all (then "insert" replaces "merge").
@@ -130,8 +146,8 @@ SELECT {columns}
 FROM pg_temp.ausdash_stage_{table};
 
 -- name: verify
--- Staged rows missing from the target or different there (must be none),
--- and the first such row's position.
+-- After "insert": staged rows missing from the target or different there
+-- (must be none), and the first such row's position.
 SELECT pg_catalog.count(*) AS mismatched, pg_catalog.min(s.ord) AS first_ord
 FROM pg_temp.ausdash_stage_{table} s
 LEFT JOIN public.{table} t ON {key_eq(t,s)}

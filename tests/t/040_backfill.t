@@ -609,4 +609,36 @@ is($node->psql($index_oids), $oids, '... the indexes are the ones from before');
 like(last_run(), qr/^failed\|/, '... run recorded as failed');
 $node->psql('DROP INDEX public.test_value_unique');
 
+# --- verification: a row that does not land as staged fails the run ------------
+# (a trigger that changes what is written stands in for a merge that would
+# write something else)
+$node->psql(q{CREATE FUNCTION public.test_bump() RETURNS trigger LANGUAGE plpgsql AS
+  $$BEGIN IF NEW.date = '2025-02-28' THEN NEW.value := NEW.value + 1; END IF; RETURN NEW; END$$});
+reset_db();
+command_ok([ $tool, '-q', "$TMP/three.json" ], 'three rows loaded');
+$before = table_state();
+write_file("$TMP/three-changed.json", store_json(observations =>
+	  [ map { obs_json(date => "2025-0$_-28", value => $_ * 10) } 1 .. 3 ]));
+for my $case ([ 'UPDATE', "$TMP/three-changed.json", 'the merge' ],
+	[ 'INSERT', "$TMP/three.json", 'an insert into an empty table' ])
+{
+	my ($event, $file, $what) = @$case;
+	if ($event eq 'INSERT')
+	{
+		reset_db();
+		$before = table_state();
+	}
+	$node->psql("CREATE TRIGGER test_bump BEFORE $event ON public.observations "
+		  . 'FOR EACH ROW EXECUTE FUNCTION public.test_bump()');
+	($code, $out, $err) = run_command([ $tool, $file ]);
+	is($code, 1, "$what, a row changed on its way: exit 1");
+	like($err, qr/error: verification failed: 1 staged row\(s\) of observations are not in public.observations as staged/,
+		"$what: verification failed");
+	like($err, qr/detail: The first is record 1 of the input/, "$what: says which record");
+	is(table_state(), $before, "$what: nothing committed");
+	like(last_run(), qr/^failed\|.*verification failed/m, "$what: run recorded as failed");
+	$node->psql('DROP TRIGGER test_bump ON public.observations');
+}
+$node->psql('DROP FUNCTION public.test_bump()');
+
 done_testing();
