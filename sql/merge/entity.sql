@@ -43,7 +43,9 @@ WHERE {key_eq(d,s)}
 
 -- name: merge
 -- Only new or changed rows reach the upsert, so unchanged rows are neither
--- locked nor rewritten; rows are upserted in key order.  The statement
+-- locked nor rewritten; changed rows are upserted in the order they lie in
+-- the target (each heap page visited once, not once per series), new rows
+-- after them in key order.  The statement
 -- verifies itself: the staged rows it leaves out were found equal to the
 -- target's, and those it writes must come back from RETURNING equal to
 -- the staged ones (mismatched counts those that do not; first_ord is the
@@ -53,7 +55,7 @@ WHERE {key_eq(d,s)}
 -- not return); a key another session inserts meanwhile is then updated
 -- but counted as inserted, and the sum still adds up.
 WITH changed AS (
-  SELECT s.*, (t.{key1} IS NULL) AS missing
+  SELECT s.*, (t.{key1} IS NULL) AS missing, t.ctid AS target_ctid
   FROM pg_temp.ausdash_stage_{table} s
   LEFT JOIN public.{table} t ON {key_eq(t,s)}
   WHERE t.{key1} IS NULL
@@ -63,7 +65,7 @@ WITH changed AS (
   INSERT INTO public.{table} AS t ({columns})
   SELECT {columns}
   FROM changed
-  ORDER BY {key}
+  ORDER BY target_ctid, {key}
   ON CONFLICT ON CONSTRAINT {constraint} DO UPDATE SET
     {set}
   WHERE {values(t)}
