@@ -279,7 +279,6 @@ struct fresh_store
 	int			capruns;
 	sbuf		cadences;		/* "id=cadence\n" ... */
 };
-typedef struct fresh_store store_state;
 
 static char *
 field_dup(const entity_record *rec, const char *name)
@@ -318,7 +317,7 @@ more_recent(const entity_record *rec, const fresh_point *p)
 }
 
 static bool
-wanted(const store_state *st, const char *series, const char *region)
+wanted(const fresh_store *st, const char *series, const char *region)
 {
 	if (st->all)
 		return true;
@@ -340,7 +339,7 @@ wanted(const store_state *st, const char *series, const char *region)
 static bool
 on_store_record(void *arg, const entity_desc *d, const entity_record *rec)
 {
-	store_state *st = arg;
+	fresh_store *st = arg;
 
 	if (strcmp(d->name, "observations") == 0)
 	{
@@ -422,7 +421,7 @@ run_cmp(const void *a, const void *b)
 
 /* The store's runs, per job. */
 static void
-store_jobs(store_state *st, fresh_jobs *out)
+store_jobs(fresh_store *st, fresh_jobs *out)
 {
 	if (st->nruns > 1)
 		qsort(st->runs, st->nruns, sizeof(store_run), run_cmp);
@@ -496,12 +495,14 @@ fresh_store_end(fresh_store **stp, bool ok, fresh_jobs *jobs, char ***cadences)
 		if (!found)
 			add_point(out, fresh_key_series[i].series_id, "AU");
 	}
-	store_jobs(st, jobs);
+	if (jobs)
+		store_jobs(st, jobs);
 	for (int i = 0; i < st->nruns; i++)
 		free(st->runs[i].job);
 	free(st->runs);
-	*cadences = mem_calloc(1, sizeof(char *));
-	for (char *line = st->cadences.data; ok && line && *line;)
+	if (cadences)
+		*cadences = mem_calloc(1, sizeof(char *));
+	for (char *line = st->cadences.data; ok && cadences && line && *line;)
 	{
 		char	   *nl = strchr(line, '\n');
 

@@ -108,7 +108,7 @@ bool		fresh_from_store(const char *path, const char *const *series, int nseries,
  * more with its records in the same pass): fresh_store_begin() with the
  * same arguments, fresh_store_record() for each record, fresh_store_end()
  * with whether the store was read whole, which fills jobs and cadences
- * and frees the state.
+ * (each may be NULL: not wanted) and frees the state.
  */
 typedef struct fresh_store fresh_store;
 

@@ -46,25 +46,32 @@ sha256_update(sha256_ctx *ctx, const void *data, size_t len)
 	return 0;
 }
 
-int
-sha256_final(sha256_ctx *ctx, char hex[SHA256_HEX_LEN + 1])
+/* Writes the 32 bytes of md as 64 lowercase hex digits and a NUL. */
+static void
+to_hex(const unsigned char *md, char hex[SHA256_HEX_LEN + 1])
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	unsigned int i;
 
-	hex[0] = '\0';
-	if (ctx->err)
-		return -1;
-	if (EVP_DigestFinal_ex(ctx->md, md, &mdlen) != 1 || mdlen != 32)
-		return fail(ctx);
-	for (i = 0; i < mdlen; i++)
+	for (int i = 0; i < SHA256_LEN; i++)
 	{
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 0xf];
 	}
-	hex[2 * mdlen] = '\0';
+	hex[SHA256_HEX_LEN] = '\0';
+}
+
+int
+sha256_final(sha256_ctx *ctx, char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	hex[0] = '\0';
+	if (ctx->err)
+		return -1;
+	if (EVP_DigestFinal_ex(ctx->md, md, &mdlen) != 1 || mdlen != SHA256_LEN)
+		return fail(ctx);
+	to_hex(md, hex);
 	return 0;
 }
 
@@ -102,11 +109,11 @@ sha256_free(sha256_ctx **ctx)
 int
 sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
 {
-	sha256_ctx *ctx = sha256_create();
-	int			rc = 0;
+	unsigned char md[SHA256_LEN];
 
-	if (sha256_update(ctx, data, len) != 0 || sha256_final(ctx, hex) != 0)
-		rc = -1;
-	sha256_free(&ctx);
-	return rc;
+	hex[0] = '\0';
+	if (sha256_raw(data, len, md) != 0)
+		return -1;
+	to_hex(md, hex);
+	return 0;
 }

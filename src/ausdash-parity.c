@@ -672,8 +672,6 @@ main(int argc, char **argv)
 	PGconn	   *conn;
 	sbuf		segsql;
 	PGresult   *segs;
-	fresh_jobs	jobs = {0};
-	char	  **cadences;
 	bool		ok;
 	int			warn_max = 0;
 	int			code;
@@ -726,11 +724,7 @@ main(int argc, char **argv)
 		db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) &&
 		db_query_send(conn, segsql.data, 0, NULL) &&
 		read_store(&p);
-	fresh_store_end(&p.fresh, ok, &jobs, &cadences);
-	fresh_jobs_free(&jobs);
-	for (int i = 0; cadences[i]; i++)
-		free(cadences[i]);
-	free(cadences);
+	fresh_store_end(&p.fresh, ok, NULL, NULL);
 	if (!ok || (segs = db_query_result(conn, segsql.data)) == NULL ||
 		!compare(&p, conn, r, segs) || !compare_latest(&p, conn, r, &ro))
 		code = report_unknown(r, ro.textfile_dir, log_last_error());

@@ -45,9 +45,8 @@ WHERE {key_eq(d,s)}
 -- Only new or changed rows reach the upsert, so unchanged rows are neither
 -- locked nor rewritten; changed rows are upserted in the order they lie in
 -- the target (each heap page visited once, not once per series), new rows
--- after them in key order.  The statement
--- verifies itself: the staged rows it leaves out were found equal to the
--- target's, and those it writes must come back from RETURNING equal to
+-- after them in key order.  The statement verifies itself: the staged rows
+-- it leaves out were found equal to the target's, and those it writes must come back from RETURNING equal to
 -- the staged ones (mismatched counts those that do not; first_ord is the
 -- first one's position).  Returns changed, inserted, updated, mismatched,
 -- first_ord.  A row counts as inserted when its key was not in the target
