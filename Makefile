@@ -35,7 +35,7 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-LIB_OBJS = lib/copy.o lib/db.o lib/entity.o lib/isotime.o lib/jsonw.o lib/lock.o lib/log.o \
+LIB_OBJS = lib/copy.o lib/datetoken.o lib/db.o lib/entity.o lib/isotime.o lib/jsonparse.o lib/jsonw.o lib/lock.o lib/log.o \
 	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
 	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
 	lib/storeread.o lib/timeutil.o lib/feed.o lib/feed_aemo.o \
@@ -45,19 +45,19 @@ LIBRARY = lib/libausdash.a
 TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-parity ausdash-replay ausdash-runs
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
-UNIT_TESTS = copy db entity feed isotime log opt sbuf sha256 sqllex migrate storeread
+UNIT_TESTS = copy datetoken db entity feed isotime jsonparse log opt sbuf sha256 sqllex migrate storeread
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
 # the fuzz harnesses, driven over files (tests/fuzz/replay.c)
-REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed
+REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed tests/unit/bin/replay_feedjson
 
 DEPS = $(LIB_OBJS:.o=.d) $(TOOLS:%=src/%.d) $(UNIT_TESTS:%=tests/unit/test_%.d) \
-	tests/fuzz/replay.d tests/fuzz/fuzz_storeread.d tests/fuzz/fuzz_feed.d
+	tests/fuzz/replay.d tests/fuzz/fuzz_storeread.d tests/fuzz/fuzz_feed.d tests/fuzz/fuzz_feedjson.d
 
 PROVE ?= prove
 PROVE_FLAGS ?=
 PROVE_TESTS ?=
 
-.PHONY: FORCE all bench fuzz deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
+.PHONY: FORCE all bench fuzz fuzz-build fuzz-long deps check-deps check check-asan check-valgrind unit install uninstall clean demo \
 	demo-clean schema-expected
 .DEFAULT_GOAL := all
 .SECONDARY:

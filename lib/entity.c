@@ -11,6 +11,7 @@
 
 #include "entity.h"
 #include "isotime.h"
+#include "jsonparse.h"
 #include "jsonw.h"
 #include "log.h"
 #include "mem.h"
@@ -293,28 +294,15 @@ wrong_type(sbuf *why, const char *expected, const entity_field *f)
 }
 
 /*
- * A JSON number (already valid JSON) is kept as text; PostgreSQL's numeric
- * takes it as is, up to limits far beyond any real value.  Refuse what it
- * could not store, so the error names the field rather than a COPY line.
+ * A number is kept as text; PostgreSQL's numeric takes it as is.  Refuse
+ * what the dashboard could not read back (JavaScript reads 1e400 as
+ * Infinity) and what is not JSON at all (a computed "inf" or "NaN"), so
+ * the error names the field rather than a COPY line or a broken store.
  */
 static bool
 numeric_in_range(const char *s, size_t len)
 {
-	const char *e = memchr(s, 'e', len);
-	long		exp = 0;
-
-	if (e == NULL)
-		e = memchr(s, 'E', len);
-	if (len > 1000)
-		return false;
-	if (e)
-	{
-		errno = 0;
-		exp = strtol(e + 1, NULL, 10);
-		if (errno != 0 || exp > 1000 || exp < -1000)
-			return false;
-	}
-	return true;
+	return len <= 1000 && jsonparse_number_ok(s, len);
 }
 
 static bool

@@ -100,10 +100,26 @@ feed_release(feed *f)
 bool
 feed_parse(feed *f, const feed_format *fmt, const char *buf, size_t len)
 {
+	const char *bom;
+	size_t		bom_len;
+
 	sbuf_reset(&f->error);
 	f->rejected_stop = false;
 	if (len == 0)
 		return feed_fail(f, 0, "the payload is empty");
+	if ((bom = feed_bom(buf, len, &bom_len)) != NULL)
+	{
+		/* as spreadsheet exports write it; the stored payload keeps it */
+		if (strcmp(bom, "UTF-8") != 0)
+			return feed_fail(f, 1, "the payload starts with a %s byte-order mark; ausdash "
+							 "reads UTF-8 (convert it first, e.g. with iconv -f %s -t UTF-8)",
+							 bom, bom);
+		log_info("\"%s\": skipping a UTF-8 byte-order mark", f->name);
+		buf += bom_len;
+		len -= bom_len;
+		if (len == 0)
+			return feed_fail(f, 0, "the payload is empty (a byte-order mark only)");
+	}
 	if (!fmt->parse(f, buf, len))
 	{
 		if (f->error.len == 0)
@@ -190,6 +206,7 @@ feed_obs_begin(feed *f, long long line)
 {
 	f->nfields = 0;
 	f->line = line;
+	f->nonfinite = NULL;
 	sbuf_reset(&f->arena);
 }
 
@@ -236,6 +253,12 @@ feed_obs_double(feed *f, const char *name, double v)
 {
 	char		buf[64];
 
+	if (!isfinite(v))
+	{
+		if (f->nonfinite == NULL)
+			f->nonfinite = name;
+		v = 0;
+	}
 	feed_format_double(v, buf, sizeof(buf));
 	add_field(f, name, ENTITY_JSON_NUMBER, buf, strlen(buf));
 }
@@ -251,11 +274,28 @@ feed_obs_emit(feed *f)
 {
 	entity_record rec = {0};
 
+	if (f->nonfinite)
+	{
+		const char *series = "";
+		const char *date = "";
+
+		for (int i = 0; i < f->nfields; i++)
+		{
+			const char *v = f->arena.data + f->offs[i];
+
+			if (strcmp(f->fields[i].name, "seriesId") == 0)
+				series = v;
+			else if (strcmp(f->fields[i].name, "date") == 0)
+				date = v;
+		}
+		return feed_bad_row(f, f->line, NULL, "the computed %s of %s at %s is not a finite "
+							"number (its inputs overflow a double)", f->nonfinite, series, date);
+	}
 	for (int i = 0; i < f->nfields; i++)
 	{
 		f->fields[i].val = f->arena.data + f->offs[i];
 		if (strcmp(f->fields[i].name, "date") == 0 && f->fields[i].len < FEED_TOKEN_MAX &&
-			(f->cursor[0] == '\0' || feed_token_cmp(f->fields[i].val, f->cursor) > 0))
+			(f->cursor[0] == '\0' || datetoken_cmp(f->fields[i].val, f->cursor) > 0))
 			snprintf(f->cursor, sizeof(f->cursor), "%s", f->fields[i].val);
 	}
 	rec.entity = "observations";
@@ -399,58 +439,6 @@ feed_format_double(double v, char *buf, size_t size)
 
 /* --- dates --------------------------------------------------------------- */
 
-static bool
-digits_at(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++)
-	{
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-bool
-feed_token_ms(const char *t, int64_t *ms)
-{
-	size_t		len = strlen(t);
-	int			y,
-				m;
-
-	if (len == 4 && digits_at(t, 4, &y))
-	{
-		*ms = isotime_days_from_civil(y, 1, 1) * 86400000LL;
-		return true;
-	}
-	if (len == 7 && digits_at(t, 4, &y) && t[4] == '-' && t[5] == 'Q' &&
-		t[6] >= '1' && t[6] <= '4')
-	{
-		/* the dashboard's quirk: quarter q is the 1st of month 3q */
-		*ms = isotime_days_from_civil(y, 3 * (t[6] - '0'), 1) * 86400000LL;
-		return true;
-	}
-	if (len == 7 && digits_at(t, 4, &y) && t[4] == '-' && digits_at(t + 5, 2, &m) &&
-		m >= 1 && m <= 12)
-	{
-		*ms = isotime_days_from_civil(y, m, 1) * 86400000LL;
-		return true;
-	}
-	return isotime_parse(t, len, ms, NULL);
-}
-
-int
-feed_token_cmp(const char *a, const char *b)
-{
-	int64_t		ma,
-				mb;
-
-	if (feed_token_ms(a, &ma) && feed_token_ms(b, &mb) && ma != mb)
-		return ma < mb ? -1 : 1;
-	return strcmp(a, b);
-}
-
 bool
 feed_nem_to_utc(const char *s, size_t len, char out[21])
 {
@@ -466,9 +454,10 @@ feed_nem_to_utc(const char *s, size_t len, char out[21])
 
 	if (len != 19 || (s[4] != '/' && s[4] != '-') || s[7] != s[4] ||
 		(s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' ||
-		!digits_at(s, 4, &y) || !digits_at(s + 5, 2, &mo) || !digits_at(s + 8, 2, &d) ||
-		!digits_at(s + 11, 2, &h) || !digits_at(s + 14, 2, &mi) ||
-		!digits_at(s + 17, 2, &se))
+		!isotime_digits(s, len, 0, 4, &y) || !isotime_digits(s, len, 5, 2, &mo) ||
+		!isotime_digits(s, len, 8, 2, &d) ||
+		!isotime_digits(s, len, 11, 2, &h) || !isotime_digits(s, len, 14, 2, &mi) ||
+		!isotime_digits(s, len, 17, 2, &se))
 		return false;
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, se);
 	if (!isotime_parse(iso, strlen(iso), &ms, NULL))
@@ -479,6 +468,33 @@ feed_nem_to_utc(const char *s, size_t len, char out[21])
 }
 
 /* --- text ---------------------------------------------------------------- */
+
+const char *
+feed_bom(const char *buf, size_t len, size_t *bom_len)
+{
+	static const struct
+	{
+		const char *name;
+		const char *bytes;
+		size_t		len;
+	}			boms[] = {
+		/* UTF-32LE first: its mark begins with UTF-16LE's */
+		{"UTF-32LE", "\xFF\xFE\x00\x00", 4},
+		{"UTF-32BE", "\x00\x00\xFE\xFF", 4},
+		{"UTF-8", "\xEF\xBB\xBF", 3},
+		{"UTF-16LE", "\xFF\xFE", 2},
+		{"UTF-16BE", "\xFE\xFF", 2},
+	};
+
+	for (size_t i = 0; i < lengthof(boms); i++)
+		if (len >= boms[i].len && memcmp(buf, boms[i].bytes, boms[i].len) == 0)
+		{
+			*bom_len = boms[i].len;
+			return boms[i].name;
+		}
+	*bom_len = 0;
+	return NULL;
+}
 
 long long
 feed_utf8_invalid(const char *buf, size_t len)

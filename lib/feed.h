@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "datetoken.h"
 #include "entity.h"
 #include "sbuf.h"
 
@@ -79,6 +80,7 @@ struct feed
 	size_t		offs[FEED_MAX_FIELDS];
 	int			nfields;
 	long long	line;
+	const char *nonfinite;		/* a computed field that is not finite, or NULL */
 	sbuf		arena;
 };
 
@@ -140,7 +142,11 @@ void		feed_obs_str(feed *f, const char *name, const char *val);
 void		feed_obs_strn(feed *f, const char *name, const char *val, size_t len);
 /* A number given as decimal text (checked by feed_is_decimal). */
 void		feed_obs_num(feed *f, const char *name, const char *text);
-/* A computed number, printed as JavaScript prints it. */
+/*
+ * A computed number, printed as JavaScript prints it.  One that is not
+ * finite (an overflow, a 0/0) makes feed_obs_emit() reject the observation
+ * instead: no row ever holds Infinity or NaN.
+ */
 void		feed_obs_double(feed *f, const char *name, double v);
 void		feed_obs_bool(feed *f, const char *name, bool v);
 /* Hands the observation to emit and moves the cursor to its date. */
@@ -156,19 +162,17 @@ bool		feed_decimal_value(const char *s, size_t len, double *v);
 void		feed_format_double(double v, char *buf, size_t size);
 
 /*
- * A date token as the dashboard's freshness code reads it (YYYY, YYYY-MM,
- * YYYY-MM-DD, ISO timestamps, YYYY-Qn): epoch ms, false if none of those.
- */
-bool		feed_token_ms(const char *token, int64_t *ms);
-
-/* Orders two date tokens by time (byte order when either is unparsable). */
-int			feed_token_cmp(const char *a, const char *b);
-
-/*
  * NEM time ("YYYY/MM/DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SS", fixed +10:00)
  * to UTC ISO "YYYY-MM-DDTHH:MM:SSZ"; false when malformed.
  */
 bool		feed_nem_to_utc(const char *s, size_t len, char out[21]);
+
+/*
+ * The encoding a byte-order mark at the start of buf names ("UTF-8",
+ * "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"), with its length in
+ * *bom_len; NULL (and 0) when buf starts with none.
+ */
+const char *feed_bom(const char *buf, size_t len, size_t *bom_len);
 
 /* The offset of the first byte that is not valid UTF-8, or -1. */
 long long	feed_utf8_invalid(const char *buf, size_t len);

@@ -138,7 +138,8 @@ mms_d_row(feed *f, mms_state *ms, long long line, int n, char **fields, size_t *
 	char		published[25];
 	char		iso[25];
 	bool		intervention = false;
-	double		demand = -1;
+	double		demand = FEED_NO_DEMAND;
+	const char *why;
 	int64_t		ms_end;
 
 	if (n < 4)
@@ -180,10 +181,11 @@ mms_d_row(feed *f, mms_state *ms, long long line, int n, char **fields, size_t *
 								  intervention, demand);
 		return true;
 	}
-	if (!feed_is_decimal(fields[t->rrp], lens[t->rrp]))
-		return feed_wholesale_bad_row(f, ms->w, date, line, "RRP \"%.40s\" is not a number", fields[t->rrp]);
+	if ((why = feed_wholesale_rrp_problem(fields[t->rrp], lens[t->rrp])) != NULL)
+		return feed_wholesale_bad_row(f, ms->w, date, line, "RRP \"%.40s\" %s", fields[t->rrp],
+									  why);
 	/* the interval: 5 minutes ending at SETTLEMENTDATE */
-	feed_token_ms(date, &ms_end);
+	datetoken_ms(date, &ms_end);
 	isotime_format(ms_end - 5 * 60 * 1000, false, iso);
 	snprintf(start, sizeof(start), "%.19sZ", iso);
 	snprintf(published, sizeof(published), "%s", date);
@@ -304,7 +306,7 @@ parse_5min(feed *f, const char *buf, size_t len)
 		char		path[64];
 		char		date[21];
 		char		start[25];
-		double		d = -1;
+		double		d = FEED_NO_DEMAND;
 		int64_t		end_ms;
 
 		snprintf(path, sizeof(path), "5MIN[%zu]", i);
@@ -337,6 +339,11 @@ parse_5min(feed *f, const char *buf, size_t len)
 							  feed_util_json_type(rrp));
 			continue;
 		}
+		if (feed_wholesale_rrp_problem(rrp->u.number.r, strlen(rrp->u.number.r)))
+		{
+			ok = feed_bad_row(f, 0, path, "RRP %.40s is out of range", rrp->u.number.r);
+			continue;
+		}
 		if (demand && !(YAJL_IS_NUMBER(demand) &&
 						feed_decimal_value(demand->u.number.r,
 										   strlen(demand->u.number.r), &d)))
@@ -345,7 +352,7 @@ parse_5min(feed *f, const char *buf, size_t len)
 							  feed_util_json_type(demand));
 			continue;
 		}
-		feed_token_ms(date, &end_ms);
+		datetoken_ms(date, &end_ms);
 		isotime_format(end_ms - 5 * 60 * 1000, false, start);
 		start[19] = 'Z';
 		start[20] = '\0';

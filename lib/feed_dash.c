@@ -155,6 +155,7 @@ wcsv_row(feed *f, void *arg, long long line, int n, char **fields, size_t *lens)
 {
 	wcsv	   *wc = arg;
 	const char *date;
+	const char *why;
 	double		demand;
 
 	if (!wc->header)
@@ -181,9 +182,9 @@ wcsv_row(feed *f, void *arg, long long line, int n, char **fields, size_t *lens)
 							"timestamp", date);
 	if (lens[wc->col[1]] == 0)
 		return feed_wholesale_bad_row(f, wc->w, date, line, "REGIONID is empty");
-	if (!feed_is_decimal(fields[wc->col[2]], lens[wc->col[2]]))
-		return feed_wholesale_bad_row(f, wc->w, date, line, "RRP \"%.40s\" is not a number",
-									  fields[wc->col[2]]);
+	if ((why = feed_wholesale_rrp_problem(fields[wc->col[2]], lens[wc->col[2]])) != NULL)
+		return feed_wholesale_bad_row(f, wc->w, date, line, "RRP \"%.40s\" %s",
+									  fields[wc->col[2]], why);
 	if (!feed_decimal_value(fields[wc->col[3]], lens[wc->col[3]], &demand))
 		return feed_wholesale_bad_row(f, wc->w, date, line,
 									  "TOTALDEMAND \"%.40s\" is not a number",
@@ -241,7 +242,7 @@ plan_stats(const plans *p, const char *region, double *mean, double *median)
 {
 	double	   *v = mem_malloc((p->n + 1) * sizeof(double));
 	long long	k = 0;
-	double		sum = 0;
+	long double sum = 0;		/* two bills near DBL_MAX still have a mean */
 
 	for (long long i = 0; i < p->n; i++)
 		if (region == NULL || strcmp(p->region[i], region) == 0)
@@ -251,9 +252,9 @@ plan_stats(const plans *p, const char *region, double *mean, double *median)
 		}
 	if (k > 0)
 	{
-		*mean = sum / k;
+		*mean = (double) (sum / k);
 		qsort(v, k, sizeof(double), dbl_cmp);
-		*median = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+		*median = k % 2 ? v[k / 2] : (double) (((long double) v[k / 2 - 1] + v[k / 2]) / 2);
 	}
 	free(v);
 	return k > 0;
@@ -477,7 +478,7 @@ parse_abs(feed *f, const char *buf, size_t len, bool cpi)
 
 		if (YAJL_IS_STRING(d) && strlen(d->u.string) < sizeof(vintage) &&
 			isotime_parse(d->u.string, strlen(d->u.string), NULL, NULL) &&
-			(vintage[0] == '\0' || feed_token_cmp(d->u.string, vintage) > 0))
+			(vintage[0] == '\0' || datetoken_cmp(d->u.string, vintage) > 0))
 			snprintf(vintage, sizeof(vintage), "%s", d->u.string);
 	}
 	for (size_t i = 0; ok && i < arr->u.array.len; i++)
@@ -507,7 +508,7 @@ parse_abs(feed *f, const char *buf, size_t len, bool cpi)
 								   date);
 		}
 		if (!j.bad && cpi && (strlen(date) != 7 || date[4] != '-' || date[5] != 'Q' ||
-							  !feed_token_ms(date, &ms)))
+							  !datetoken_ms(date, &ms)))
 		{
 			j.bad = true;
 			j.go_on = feed_bad_row(f, 0, j.path, "date \"%.40s\" is not a quarter (YYYY-Qn)",
@@ -887,7 +888,7 @@ parse_nea(feed *f, const char *buf, size_t len)
 		country = jrow_str(&j, "countryCode", "country_code");
 		period = jrow_str(&j, "period", NULL);
 		price = jrow_num(&j, "priceCnyKwh", "price_cny_kwh");
-		if (!j.bad && (strlen(period) != 4 || !feed_token_ms(period, &ms)))
+		if (!j.bad && (strlen(period) != 4 || !datetoken_ms(period, &ms)))
 		{
 			j.bad = true;
 			j.go_on = feed_bad_row(f, 0, j.path, "period \"%.40s\" is not a year", period);

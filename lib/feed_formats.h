@@ -6,6 +6,8 @@
 #ifndef AUSDASH_FEED_FORMATS_H
 #define AUSDASH_FEED_FORMATS_H
 
+#include <math.h>
+
 #include <yajl/yajl_tree.h>
 
 #include "feed.h"
@@ -86,9 +88,12 @@ void		feed_wholesale_free(feed_wholesale *w);
  * date: the interval's UTC timestamp (its end); start: its start (the
  * dashboard's own CSV uses the date); published: when it was published;
  * region: as given (a trailing "1" is dropped); rrp: decimal text;
- * demand < 0 for none; series: the regional series; in_au: the row counts
+ * demand FEED_NO_DEMAND for none (a negative demand is a demand); series: the regional series; in_au: the row counts
  * toward the AU value (not intervention or trading rows).
  */
+/* "no demand given" (NaN: a demand read from a payload is always finite) */
+#define FEED_NO_DEMAND NAN
+
 void		feed_wholesale_add(feed_wholesale *w, const char *date, const char *start,
 							   const char *published, const char *region, size_t region_len,
 							   const char *rrp, double demand, const char *series,
@@ -107,6 +112,12 @@ void		feed_wholesale_add_demand(feed_wholesale *w, const char *date, const char 
  */
 bool		feed_wholesale_bad_row(feed *f, feed_wholesale *w, const char *date, long long line,
 								   const char *fmt,...) AUSDASH_PRINTF(5, 6);
+
+/*
+ * What is wrong with an RRP's text: "is not a number", "is out of range"
+ * (beyond a double: the dashboard could not read it back), or NULL.
+ */
+const char *feed_wholesale_rrp_problem(const char *text, size_t len);
 
 /* The rows added so far. */
 long long	feed_wholesale_count(const feed_wholesale *w);

@@ -8,9 +8,8 @@
  */
 #include "common.h"
 
-#include <yajl/yajl_tree.h>
-
 #include "feed_formats.h"
+#include "jsonparse.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -28,18 +27,14 @@ has_field(const feed *f, const char *name)
 static bool
 ndjson_line(feed *f, long long line, const char *s, size_t len)
 {
-	char	   *copy = mem_strndup(s, len);
-	char		err[256];
-	yajl_val	v = yajl_tree_parse(copy, err, sizeof(err));
+	jsonparse_error err;
+	yajl_val	v = jsonparse_tree(s, len, 0, &err);
 	bool		ok;
 
-	free(copy);
 	if (v == NULL)
-	{
-		/* yajl's message spans lines; its first line says what */
-		err[strcspn(err, "\n")] = '\0';
-		return feed_bad_row(f, line, NULL, "invalid JSON: %s", err);
-	}
+		return feed_bad_row(f, line, NULL, "%s at byte %zu of the line: %s",
+							err.limit ? "refused" : "invalid JSON", err.byte,
+							err.truncated ? "it ends early" : err.msg);
 	if (!YAJL_IS_OBJECT(v))
 	{
 		ok = feed_bad_row(f, line, NULL, "expected an object, found %s", feed_util_json_type(v));

@@ -5,9 +5,9 @@
 #include "common.h"
 
 #include <csv.h>
-#include <yajl/yajl_parse.h>
 
 #include "feed_formats.h"
+#include "jsonparse.h"
 #include "log.h"
 #include "mem.h"
 #include "banned.h"
@@ -130,45 +130,18 @@ feed_util_count_lines(const char *buf, size_t len)
 yajl_val
 feed_util_json_parse(feed *f, const char *buf, size_t len)
 {
-	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-	yajl_status st;
-	yajl_val	tree;
-	char		err[256];
-	char	   *copy;
-	bool		truncated;
+	jsonparse_error err;
+	yajl_val	tree = jsonparse_tree(buf, len, 0, &err);
 
-	st = yajl_parse(h, (const unsigned char *) buf, len);
-	truncated = st == yajl_status_ok;
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	if (st != yajl_status_ok)
-	{
-		/* in the text: the offending byte; at the end: where it stopped */
-		size_t		at = yajl_get_bytes_consumed(h);
-		unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-		long long	line = 1;
-
-		if (truncated || at > len)
-			at = len;
-		else if (at > 0)
-			at--;
-		for (size_t i = 0; i < at; i++)
-			line += buf[i] == '\n';
-		if (truncated)
-			feed_fail(f, line, "invalid JSON: it ends early, at byte %zu", at);
-		else
-			feed_fail(f, line, "invalid JSON at byte %zu: %s", at, (const char *) msg);
-		yajl_free_error(h, msg);
-		yajl_free(h);
-		return NULL;
-	}
-	yajl_free(h);
-	copy = mem_strndup(buf, len);
-	tree = yajl_tree_parse(copy, err, sizeof(err));
-	free(copy);
-	if (tree == NULL)
-		feed_fail(f, 0, "invalid JSON: %s", err);
-	return tree;
+	if (tree)
+		return tree;
+	if (err.limit)
+		feed_fail(f, err.line, "%s, at byte %zu", err.msg, err.byte);
+	else if (err.truncated)
+		feed_fail(f, err.line, "invalid JSON: it ends early, at byte %zu", err.byte);
+	else
+		feed_fail(f, err.line, "invalid JSON at byte %zu: %s", err.byte, err.msg);
+	return NULL;
 }
 
 yajl_val

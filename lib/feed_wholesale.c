@@ -6,6 +6,7 @@
  */
 #include "common.h"
 
+#include <math.h>
 #include <stdarg.h>
 
 #include "feed_formats.h"
@@ -135,6 +136,18 @@ feed_wholesale_bad_row(feed *f, feed_wholesale *w, const char *date, long long l
 	return ok;
 }
 
+const char *
+feed_wholesale_rrp_problem(const char *text, size_t len)
+{
+	double		v;
+
+	if (!feed_is_decimal(text, len))
+		return "is not a number";
+	if (!feed_decimal_value(text, len, &v))
+		return "is out of range";
+	return NULL;
+}
+
 static bool
 tainted(const feed_wholesale *w, const char *date)
 {
@@ -177,7 +190,7 @@ join_demand(feed_wholesale *w)
 		wrow	   *r = &w->rows[i];
 		bool		intervention = strcmp(r->series, FEED_SERIES_INTERVENTION) == 0;
 
-		if (r->demand >= 0)
+		if (!isnan(r->demand))
 			continue;
 		for (long long k = 0; k < w->ndemand; k++)
 		{
@@ -241,8 +254,9 @@ feed_wholesale_emit(feed *f, feed_wholesale *w)
 		long long	j = i;
 		long long	in_au = 0;
 		bool		all_demand = true;
-		double		weighted = 0;
-		double		total = 0;
+		/* long double: RRP * demand cannot overflow where the mean is a double */
+		long double weighted = 0;
+		long double total = 0;
 
 		while (j < w->n && strcmp(w->rows[j].date, w->rows[i].date) == 0)
 		{
@@ -251,11 +265,11 @@ feed_wholesale_emit(feed *f, feed_wholesale *w)
 			if (r->in_au)
 			{
 				in_au++;
-				if (r->demand < 0)
+				if (isnan(r->demand))
 					all_demand = false;
 				else
 				{
-					weighted += r->rrp_v * r->demand;
+					weighted += (long double) r->rrp_v * r->demand;
 					total += r->demand;
 				}
 			}
@@ -272,12 +286,12 @@ feed_wholesale_emit(feed *f, feed_wholesale *w)
 			if (total <= 0)
 			{
 				if (!feed_bad_row(f, w->rows[i].line, NULL,
-								  "total demand at %s is %g: no demand-weighted price",
+								  "total demand at %s is %Lg: no demand-weighted price",
 								  w->rows[i].date, total))
 					return false;
 			}
 			else if (!emit_price(f, &w->rows[i], SERIES_AU, "AU", "NEM", NULL,
-								 weighted / total, w->rows[i].line))
+								 (double) (weighted / total), w->rows[i].line))
 				return false;
 		}
 		for (long long k = i; k < j; k++)

@@ -5,6 +5,7 @@
 #include "common.h"
 
 
+#include "datetoken.h"
 #include "db.h"
 #include "feed.h"
 #include "fresh.h"
@@ -45,7 +46,7 @@ fresh_lag_minutes(const char *token, int64_t at_ms)
 {
 	int64_t		ms;
 
-	if (token == NULL || !feed_token_ms(token, &ms))
+	if (token == NULL || !datetoken_ms(token, &ms))
 		return -1;
 	if (at_ms <= ms)
 		return 0;

@@ -31,6 +31,7 @@ ingest_new(PGconn *conn, const char *source_id)
 	}
 	in->check_footer = true;
 	sbuf_init(&in->why);
+	datetoken_audit_init(&in->dates, false);
 	return in;
 }
 
@@ -53,6 +54,7 @@ ingest_free(ingest **inp)
 	free(in->source_url);
 	free(in->source_id);
 	sbuf_release(&in->why);
+	datetoken_audit_release(&in->dates);
 	free(in);
 	*inp = NULL;
 }
@@ -148,38 +150,54 @@ on_reject(void *arg, const char *where, long long line, const char *path, const 
 	return take_reject(in, where, -1, line, path, reason, NULL);
 }
 
+/* Where an observation of the current payload is: "name", line N: observation K. */
+static void
+observation_where(sbuf *out, void *arg, const entity_record *rec)
+{
+	ingest	   *in = arg;
+
+	sbuf_appendf(out, "\"%s\"", in->current->name);
+	if (rec->line > 0)
+		sbuf_appendf(out, ", line %llu", (unsigned long long) rec->line);
+	sbuf_appendf(out, ": observation %lld", in->current->emitted);
+}
+
+/* An observation that failed a check (field: which, or NULL), for in->why. */
+static bool
+reject_observation(ingest *in, const entity_record *rec, const char *field)
+{
+	feed	   *f = in->current;
+	sbuf		where;
+	bool		ok;
+
+	sbuf_init(&where);
+	observation_where(&where, in, rec);
+	if (field)
+		sbuf_appendf(&where, ".%s", field);
+	ok = take_reject(in, where.data, rec->index, (long long) rec->line, field, in->why.data,
+					 rec);
+	if (!ok)
+	{
+		sbuf_reset(&f->error);
+		sbuf_appendf(&f->error, "%s: %s", where.data, in->why.data);
+		f->rejected_stop = true;
+	}
+	sbuf_release(&where);
+	return ok;
+}
+
 static bool
 on_emit(void *arg, const entity_record *rec)
 {
 	ingest	   *in = arg;
-	feed	   *f = in->current;
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	const char *field = NULL;
 
 	sbuf_reset(&in->why);
 	if (!entity_check_record(observations(), rec, false, bycol, &in->why, &field))
-	{
-		sbuf		where;
-		bool		ok;
-
-		sbuf_init(&where);
-		sbuf_appendf(&where, "\"%s\"", f->name);
-		if (rec->line > 0)
-			sbuf_appendf(&where, ", line %llu", (unsigned long long) rec->line);
-		sbuf_appendf(&where, ": observation %lld", f->emitted);
-		if (field)
-			sbuf_appendf(&where, ".%s", field);
-		ok = take_reject(in, where.data, rec->index, (long long) rec->line, field,
-						 in->why.data, rec);
-		if (!ok)
-		{
-			sbuf_reset(&f->error);
-			sbuf_appendf(&f->error, "%s: %s", where.data, in->why.data);
-			f->rejected_stop = true;
-		}
-		sbuf_release(&where);
-		return ok;
-	}
+		return reject_observation(in, rec, field);
+	if (!datetoken_audit_record(&in->dates, rec, observation_where, in, &in->why))
+		return reject_observation(in, rec, "date");
 	in->read++;
 	if (in->capture)
 		storeingest_add(in->capture, rec);
@@ -236,7 +254,7 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 		feed_release(&f);
 		return false;
 	}
-	if (f.cursor[0] && (in->cursor[0] == '\0' || feed_token_cmp(f.cursor, in->cursor) > 0))
+	if (f.cursor[0] && (in->cursor[0] == '\0' || datetoken_cmp(f.cursor, in->cursor) > 0))
 		snprintf(in->cursor, sizeof(in->cursor), "%s", f.cursor);
 	log_debug("%s: %lld observations, %lld left out by the mapping", name, f.emitted,
 			  f.skipped);
@@ -268,7 +286,7 @@ move_cursor(ingest *in)
 	PQclear(res);
 	if (in->old_cursor[0] && strcmp(in->old_cursor, in->cursor) == 0)
 		return true;
-	if (in->old_cursor[0] && feed_token_cmp(in->cursor, in->old_cursor) < 0 &&
+	if (in->old_cursor[0] && datetoken_cmp(in->cursor, in->old_cursor) < 0 &&
 		!in->allow_rewind)
 	{
 		in->cursor_kept = true;
@@ -348,7 +366,16 @@ ingest_text(const feed_format *fmt, const char *name, const char *buf, size_t le
 	const char *nul = memchr(buf, '\0', len);
 	long long	bad;
 	long long	line = 1;
+	size_t		bom_len;
+	const char *bom = feed_bom(buf, len, &bom_len);
 
+	if (bom && strcmp(bom, "UTF-8") != 0)
+	{
+		sbuf_appendf(why, "\"%s\", line 1: the payload starts with a %s byte-order mark; "
+					 "ausdash reads UTF-8 (convert it first, e.g. with iconv -f %s -t UTF-8)",
+					 name, bom, bom);
+		return false;
+	}
 	if (nul)
 	{
 		for (const char *p = buf; p < nul; p++)

@@ -29,6 +29,7 @@ typedef struct ingest
 	bool		check_footer;
 	bool		allow_rewind;
 	storeingest *capture;		/* also collects each observation, or NULL */
+	datetoken_audit dates;		/* impossible date tokens (.strict: reject them) */
 
 	/* results */
 	long long	read;			/* observations produced and rows rejected */

@@ -37,6 +37,8 @@ ingestrun_print_help(const char *exit_status)
 		   "      --max-errors=N        reject up to N bad rows, load the rest and exit\n"
 		   "                            with status 2 (default: 0)\n"
 		   "      --rejects=FILE        write each rejected row to FILE (NDJSON)\n"
+		   "      --strict-dates        reject observations whose date looks like a date\n"
+		   "                            but is none (2025-02-30), instead of a warning\n"
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print a summary, then more (repeat)\n"
 		   "  -V, --version             output version information, then exit\n"
@@ -77,6 +79,9 @@ ingestrun_option(ingestrun *r, int c, const char *arg)
 			return true;
 		case INGESTRUN_OPT_REJECTS:
 			r->rejects_path = arg;
+			return true;
+		case INGESTRUN_OPT_STRICT_DATES:
+			r->strict_dates = true;
 			return true;
 	}
 	return false;
@@ -151,6 +156,7 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 	{
 		r->in = ingest_new(NULL, r->source_id);
 		r->in->max_errors = r->max_errors;
+		r->in->dates.strict = r->strict_dates;
 		r->in->rejects = r->rejects;
 		r->in->check_footer = r->check_footer;
 		r->in->capture = r->si;
@@ -184,6 +190,7 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 	}
 	r->in = ingest_new(r->conn, r->source_id);
 	r->in->max_errors = r->max_errors;
+	r->in->dates.strict = r->strict_dates;
 	r->in->rejects = r->rejects;
 	r->in->check_footer = r->check_footer;
 	r->in->allow_rewind = r->allow_rewind;
@@ -258,6 +265,7 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 	jsonw_int(g, "duplicates", c->duplicates);
 	jsonw_int(g, "rejected", r->in->rejected);
 	jsonw_int(g, "skipped", r->in->skipped);
+	jsonw_int(g, "impossible_dates", r->in->dates.count);
 	yajl_gen_map_close(g);
 	jsonw_key(g, "cursor");
 	yajl_gen_map_open(g);

@@ -29,7 +29,8 @@ enum
 	INGESTRUN_OPT_JSON,
 	INGESTRUN_OPT_LOCK_WAIT,
 	INGESTRUN_OPT_MAX_ERRORS,
-	INGESTRUN_OPT_REJECTS
+	INGESTRUN_OPT_REJECTS,
+	INGESTRUN_OPT_STRICT_DATES
 };
 
 /* The options both tools take ("f:ns:qv" in their short options). */
@@ -41,7 +42,8 @@ enum
 	{"lock-wait", required_argument, NULL, INGESTRUN_OPT_LOCK_WAIT}, \
 	{"max-errors", required_argument, NULL, INGESTRUN_OPT_MAX_ERRORS}, \
 	{"rejects", required_argument, NULL, INGESTRUN_OPT_REJECTS}, \
-	{"source", required_argument, NULL, 's'}
+	{"source", required_argument, NULL, 's'}, \
+	{"strict-dates", no_argument, NULL, INGESTRUN_OPT_STRICT_DATES}
 
 typedef struct ingestrun
 {
@@ -55,6 +57,7 @@ typedef struct ingestrun
 	bool		check_footer;
 	bool		allow_rewind;
 	int			max_errors;
+	bool		strict_dates;
 	const char *rejects_path;
 	long		lock_wait_ms;
 

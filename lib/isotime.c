@@ -8,8 +8,8 @@
 #include "isotime.h"
 #include "banned.h"
 
-static bool
-digits(const char *s, size_t len, size_t pos, int n, int *out)
+bool
+isotime_digits(const char *s, size_t len, size_t pos, int n, int *out)
 {
 	int			v = 0;
 
@@ -70,9 +70,9 @@ isotime_parse(const char *s, size_t len, int64_t *epoch_ms, const char **why)
 	int			offset_min = 0;
 	size_t		pos;
 
-	if (!digits(s, len, 0, 4, &year) || len < 10 || s[4] != '-' ||
-		!digits(s, len, 5, 2, &month) || s[7] != '-' ||
-		!digits(s, len, 8, 2, &day))
+	if (!isotime_digits(s, len, 0, 4, &year) || len < 10 || s[4] != '-' ||
+		!isotime_digits(s, len, 5, 2, &month) || s[7] != '-' ||
+		!isotime_digits(s, len, 8, 2, &day))
 		return fail(why, "expected an ISO 8601 date (YYYY-MM-DD)");
 	if (year < 1)
 		return fail(why, "year out of range");
@@ -83,14 +83,14 @@ isotime_parse(const char *s, size_t len, int64_t *epoch_ms, const char **why)
 	pos = 10;
 	if (pos < len)
 	{
-		if (s[pos] != 'T' || !digits(s, len, pos + 1, 2, &hour) ||
+		if (s[pos] != 'T' || !isotime_digits(s, len, pos + 1, 2, &hour) ||
 			pos + 3 >= len || s[pos + 3] != ':' ||
-			!digits(s, len, pos + 4, 2, &minute))
+			!isotime_digits(s, len, pos + 4, 2, &minute))
 			return fail(why, "expected a time (THH:MM) after the date");
 		pos += 6;
 		if (pos < len && s[pos] == ':')
 		{
-			if (!digits(s, len, pos + 1, 2, &second))
+			if (!isotime_digits(s, len, pos + 1, 2, &second))
 				return fail(why, "expected two digits of seconds");
 			pos += 3;
 			if (pos < len && s[pos] == '.')
@@ -126,12 +126,12 @@ isotime_parse(const char *s, size_t len, int64_t *epoch_ms, const char **why)
 				int			oh, om;
 				int			sign = s[pos] == '-' ? -1 : 1;
 
-				if (!digits(s, len, pos + 1, 2, &oh))
+				if (!isotime_digits(s, len, pos + 1, 2, &oh))
 					return fail(why, "expected a UTC offset (+HH:MM)");
 				pos += 3;
 				if (pos < len && s[pos] == ':')
 					pos++;
-				if (!digits(s, len, pos, 2, &om))
+				if (!isotime_digits(s, len, pos, 2, &om))
 					return fail(why, "expected a UTC offset (+HH:MM)");
 				pos += 2;
 				if (oh > 23 || om > 59)

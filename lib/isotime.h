@@ -25,6 +25,12 @@
 bool		isotime_parse(const char *s, size_t len, int64_t *epoch_ms,
 						  const char **why);
 
+/*
+ * The n decimal digits at s[pos..pos+n) as a number in *out; false when
+ * they run past len or one is not a digit.
+ */
+bool		isotime_digits(const char *s, size_t len, size_t pos, int n, int *out);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
 int64_t		isotime_days_from_civil(int year, int month, int day);
 

@@ -413,7 +413,7 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 	snprintf(st.counts[1], sizeof(st.counts[1]), "%lld", res->updated);
 	st.move_cursor = !res->duplicate && run->cursor[0] &&
 		(res->old_cursor[0] == '\0' || run->allow_rewind ||
-		 feed_token_cmp(run->cursor, res->old_cursor) >= 0);
+		 datetoken_cmp(run->cursor, res->old_cursor) >= 0);
 	storewrite_meta(st.sw, "1", st.now);
 	if (!read_store(run->path, &second, &st))
 	{

@@ -16,6 +16,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "isotime.h"
+#include "jsonparse.h"
 #include "jsonw.h"
 #include "log.h"
 #include "mem.h"
@@ -23,8 +24,6 @@
 #include "banned.h"
 
 #define FILE_CHUNK (256 * 1024)
-
-#define MAX_DEPTH 64
 
 /* bits of storeread.seen for the two top-level scalars */
 #define SEEN_VERSION (1u << 30)
@@ -432,8 +431,8 @@ open_container(storeread *sr, bool map)
 	uint64_t	off = current_offset(sr);
 
 	sr->depth++;
-	if (sr->depth > MAX_DEPTH)
-		return fail_at(sr, off, NULL, "nesting deeper than %d levels", MAX_DEPTH);
+	if (sr->depth > JSONPARSE_MAX_DEPTH)
+		return fail_at(sr, off, NULL, "nesting deeper than %d levels", JSONPARSE_MAX_DEPTH);
 	if (sr->top == TOP_SKIP)
 	{
 		sr->skip_depth++;

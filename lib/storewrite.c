@@ -14,6 +14,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "jsonparse.h"
 #include "log.h"
 #include "mem.h"
 #include "sbuf.h"
@@ -347,6 +348,18 @@ storewrite_record(storewrite *sw, const entity_record *rec)
 				put_string(sw, f->val, f->len);
 				break;
 			case ENTITY_JSON_NUMBER:
+				if (!jsonparse_number_ok(f->val, f->len))
+				{
+					/* "inf", "NaN", 1e400: the dashboard could not read the store */
+					log_error("%s[%lld].%s: %.*s is not a finite JSON number; the store "
+							  "is left as it was", rec->entity ? rec->entity : "record",
+							  rec->index, f->name, (int) (f->len > 40 ? 40 : f->len), f->val);
+					sw->failed = true;
+					fputs("null", sw->out);
+					break;
+				}
+				fwrite(f->val, 1, f->len, sw->out);
+				break;
 			case ENTITY_JSON_BOOL:
 				fwrite(f->val, 1, f->len, sw->out);
 				break;
@@ -355,14 +368,13 @@ storewrite_record(storewrite *sw, const entity_record *rec)
 				break;
 			case ENTITY_JSON_CONTAINER:
 				{
-					char		err[128];
-					char	   *text = mem_strndup(f->val, f->len);
-					yajl_val	v = yajl_tree_parse(text, err, sizeof(err));
+					jsonparse_error err;
+					yajl_val	v = jsonparse_tree(f->val, f->len, 0, &err);
 
-					free(text);
 					if (v == NULL)
 					{
-						log_error("field %s: invalid JSON: %s", f->name, err);
+						log_error("field %s: invalid JSON at byte %zu: %s", f->name, err.byte,
+								  err.truncated ? "it ends early" : err.msg);
 						sw->failed = true;
 						fputs("null", sw->out);
 						break;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/datetoken.h"
 #include "../lib/db.h"
 #include "../lib/entity.h"
 #include "../lib/jsonw.h"
@@ -39,7 +40,8 @@ enum
 	OPT_JSON,
 	OPT_LOCK_WAIT,
 	OPT_MAX_ERRORS,
-	OPT_REJECTS
+	OPT_REJECTS,
+	OPT_STRICT_DATES
 };
 
 typedef struct backfill
@@ -51,6 +53,7 @@ typedef struct backfill
 	bool		ignore_unknown;
 	int			max_errors;
 	const char *rejects_path;
+	datetoken_audit dates;		/* .strict: --strict-dates */
 	long		lock_wait_ms;
 	stage_index_build index_build;
 
@@ -102,6 +105,8 @@ help(const char *progname)
 		   "      --max-errors=N        reject up to N bad records, load the rest and exit\n"
 		   "                            with status 2 (default: 0)\n"
 		   "      --rejects=FILE        write each rejected record to FILE (NDJSON)\n"
+		   "      --strict-dates        reject observations whose date looks like a date\n"
+		   "                            but is none (2025-02-30), instead of a warning\n"
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print a summary, then more (repeat)\n"
 		   "  -V, --version             output version information, then exit\n"
@@ -247,6 +252,15 @@ on_array_begin(void *arg, const entity_desc *d)
 	return true;
 }
 
+/* Where an observation's date is, for datetoken_audit_record(). */
+static void
+date_where(sbuf *out, void *arg, const entity_record *rec)
+{
+	backfill   *bf = arg;
+
+	storeread_where(bf->sr, out, rec, "date");
+}
+
 static bool
 on_record(void *arg, const entity_desc *d, const entity_record *rec)
 {
@@ -257,6 +271,9 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	sbuf_reset(&bf->why);
 	if (!entity_check_record(d, rec, bf->ignore_unknown, bycol, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
+	if (strcmp(d->name, "observations") == 0 &&
+		!datetoken_audit_record(&bf->dates, rec, date_where, bf, &bf->why))
+		return reject(bf, d, rec, "date", bf->why.data);
 	if (bf->ignore_unknown && !d->extra)
 	{
 		/* fields without a column: a field is never twice, so count them */
@@ -476,6 +493,7 @@ summary_json(const backfill *bf, const char *status, bool pretty, const char *er
 	yajl_gen_map_close(g);
 	jsonw_int(g, "ignored_keys", storeread_ignored_keys(bf->sr));
 	jsonw_int(g, "ignored_fields", bf->ignored_fields);
+	jsonw_int(g, "impossible_dates", bf->dates.count);
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 }
@@ -562,6 +580,7 @@ main(int argc, char **argv)
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 		{"rejects", required_argument, NULL, OPT_REJECTS},
+		{"strict-dates", no_argument, NULL, OPT_STRICT_DATES},
 		DB_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -580,6 +599,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	memset(&bf, 0, sizeof(bf));
 	sbuf_init(&bf.why);
+	datetoken_audit_init(&bf.dates, false);
 	bf.started_ms = timeutil_now_ms();
 	bf.progress_ms = bf.started_ms;	/* the first report after one interval */
 	bf.index_build = STAGE_INDEX_AUTO;
@@ -615,6 +635,9 @@ main(int argc, char **argv)
 				break;
 			case OPT_REJECTS:
 				bf.rejects_path = optarg;
+				break;
+			case OPT_STRICT_DATES:
+				bf.dates.strict = true;
 				break;
 			default:
 				opt_bad_option();
@@ -732,6 +755,7 @@ main(int argc, char **argv)
 	free(bf.version);
 	free(bf.updated_at);
 	sbuf_release(&bf.why);
+	datetoken_audit_release(&bf.dates);
 	free(bf.first_ignored);
 	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
 		code = AUSDASH_EXIT_IOERR;

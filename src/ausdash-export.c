@@ -10,6 +10,7 @@
 #include "../lib/db.h"
 #include "../lib/entity.h"
 #include "../lib/isotime.h"
+#include "../lib/jsonparse.h"
 #include "../lib/jsonw.h"
 #include "../lib/log.h"
 #include "../lib/mem.h"
@@ -110,7 +111,10 @@ add_value(sbuf *text, pending *p, entity_json_type type, const char *v, size_t l
 	sbuf_appendc(text, '\0');
 }
 
-/* Fields of one row into fields (extra's keys last); returns how many. */
+/*
+ * Fields of one row into fields (extra's keys last); returns how many, or
+ * -1 (logged) when the extra fields cannot be read.
+ */
 static int
 row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, sbuf *text)
 {
@@ -143,9 +147,21 @@ row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, s
 	if (d->extra && !PQgetisnull(res, row, d->ncolumns))
 	{
 		/* each key of the extra object is a field of its own */
-		char		err[128];
-		yajl_val	x = yajl_tree_parse(PQgetvalue(res, row, d->ncolumns), err, sizeof(err));
-		yajl_gen	g = yajl_gen_alloc(NULL);
+		jsonparse_error err;
+		yajl_val	x = jsonparse_tree(PQgetvalue(res, row, d->ncolumns),
+									   PQgetlength(res, row, d->ncolumns), 0, &err);
+		yajl_gen	g;
+
+		if (x == NULL || !YAJL_IS_OBJECT(x))
+		{
+			/* the record's free-form fields would be lost: stop instead */
+			log_error("%s, row %d: the extra fields cannot be written: %s", d->name, row,
+					  x ? "not a JSON object" : err.msg);
+			if (x)
+				yajl_tree_free(x);
+			return -1;
+		}
+		g = yajl_gen_alloc(NULL);
 
 		for (size_t k = 0; x && YAJL_IS_OBJECT(x) && k < x->u.object.len &&
 			 n < ENTITY_MAX_COLUMNS * 2; k++, n++)
@@ -229,6 +245,11 @@ export_entity(PGconn *conn, storewrite *sw, const entity_desc *d, long long *cou
 			rec.index = (*count)++;
 			rec.fields = fields;
 			rec.nfields = row_fields(d, res, r, fields, &text);
+			if (rec.nfields < 0)
+			{
+				ok = false;
+				break;
+			}
 			storewrite_record(sw, &rec);
 		}
 		PQclear(res);

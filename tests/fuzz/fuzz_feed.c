@@ -6,30 +6,9 @@
  */
 #include "../../lib/common.h"
 
-#include "../../lib/entity.h"
-#include "../../lib/feed.h"
-#include "../../lib/sbuf.h"
+#include "fuzz_feed.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool
-on_emit(void *arg, const entity_record *rec)
-{
-	const entity_field *bycol[ENTITY_MAX_COLUMNS];
-	const char *field = NULL;
-	sbuf		why;
-
-	sbuf_init(&why);
-	entity_check_record(entity_find("observations"), rec, false, bycol, &why, &field);
-	sbuf_release(&why);
-	return true;
-}
-
-static bool
-on_reject(void *arg, const char *where, long long line, const char *path, const char *reason)
-{
-	return true;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,12 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (feed_formats[nformats])
 		nformats++;
 	fmt = feed_formats[data[0] % nformats];
-	feed_init(&f, data[0] & 0x80 ? "aemo_wem_source_mix" : "fuzz_source", "fuzz",
-			  "2026-03-12T02:40:00.098Z");
-	f.map = feed_builtin_map;
-	f.nmap = 2;
-	f.emit = on_emit;
-	f.reject = on_reject;
+	fuzz_feed_init(&f, data[0] & 0x80 ? "aemo_wem_source_mix" : "fuzz_source");
 	f.check_footer = (data[0] & 0x40) == 0;
 	feed_parse(&f, fmt, (const char *) data + 1, size - 1);
 	feed_release(&f);

@@ -8,7 +8,8 @@ use Ausdash::Test;
 use Test::More;
 
 for my $h ([ 'storeread', "$ROOT/tests/fuzz/regressions/storeread", "$ROOT/tests/data/malformed" ],
-	[ 'feed', "$ROOT/tests/fuzz/regressions/feed", "$ROOT/tests/data/feeds", "$ROOT/tests/data/malformed" ])
+	[ 'feed', "$ROOT/tests/fuzz/regressions/feed", "$ROOT/tests/data/feeds", "$ROOT/tests/data/malformed" ],
+	[ 'feedjson', "$ROOT/tests/fuzz/regressions/feedjson", "$ROOT/tests/data/feeds", "$ROOT/tests/data/malformed" ])
 {
 	my ($name, @dirs) = @$h;
 	my ($code, $out, $err) = run_command([ "$ROOT/tests/unit/bin/replay_$name", @dirs ]);

@@ -55,20 +55,20 @@ test_tokens(void **state)
 	{
 		int64_t		q;
 
-		assert_true(feed_token_ms("2025-Q4", &q));
-		assert_true(feed_token_ms("2025-12-01", &ms));
+		assert_true(datetoken_ms("2025-Q4", &q));
+		assert_true(datetoken_ms("2025-12-01", &ms));
 		assert_int_equal(q, ms);
 	}
-	assert_true(feed_token_ms("2024", &ms));
-	assert_true(feed_token_ms("2024-06", &ms));
-	assert_false(feed_token_ms("2025-Q5", &ms));
-	assert_false(feed_token_ms("2025-S2", &ms));
-	assert_true(feed_token_cmp("2025-Q4", "2025-11-30") > 0);
-	assert_true(feed_token_cmp("2026-02-27T02:00:00Z", "2026-02-27T01:55:00Z") > 0);
-	assert_true(feed_token_cmp("2026-02-27T12:00:00+10:00", "2026-02-27T02:00:00Z") > 0 ||
-				feed_token_cmp("2026-02-27T12:00:00+10:00", "2026-02-27T02:00:00Z") < 0);
-	assert_true(feed_token_cmp("not a date", "2026") > 0);
-	assert_int_equal(feed_token_cmp("2025-12-31", "2025-12-31"), 0);
+	assert_true(datetoken_ms("2024", &ms));
+	assert_true(datetoken_ms("2024-06", &ms));
+	assert_false(datetoken_ms("2025-Q5", &ms));
+	assert_false(datetoken_ms("2025-S2", &ms));
+	assert_true(datetoken_cmp("2025-Q4", "2025-11-30") > 0);
+	assert_true(datetoken_cmp("2026-02-27T02:00:00Z", "2026-02-27T01:55:00Z") > 0);
+	assert_true(datetoken_cmp("2026-02-27T12:00:00+10:00", "2026-02-27T02:00:00Z") > 0 ||
+				datetoken_cmp("2026-02-27T12:00:00+10:00", "2026-02-27T02:00:00Z") < 0);
+	assert_true(datetoken_cmp("not a date", "2026") > 0);
+	assert_int_equal(datetoken_cmp("2025-12-31", "2025-12-31"), 0);
 
 	/* NEM time is +10:00 all year */
 	assert_true(feed_nem_to_utc("2024/03/15 19:45:00", 19, out));

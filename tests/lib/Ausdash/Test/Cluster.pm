@@ -96,6 +96,26 @@ sub psql
 	return $out;
 }
 
+# A digest of the store's tables (row count and the md5 of every row with
+# its xmin), to show that a failed run changed nothing, not even by
+# rewriting a row with the same values.
+sub tables_state
+{
+	my ($self) = @_;
+	my @tables = qw(sources raw_snapshots observations source_cursors price_intake_batches
+	  unresolved_price_items store_meta);
+	return scalar $self->psql(join(' UNION ALL ', map {
+		"SELECT '$_', pg_catalog.count(*), pg_catalog.md5(COALESCE(pg_catalog.string_agg("
+		  . "t.xmin::text || t::text, '|' ORDER BY t::text), '')) FROM public.$_ t" } @tables));
+}
+
+# How many runs the ledger holds as failed.
+sub failed_runs
+{
+	my ($self) = @_;
+	return scalar $self->psql("SELECT count(*) FROM public.ingestion_runs WHERE status = 'failed'");
+}
+
 # The part of the server log written while $code runs.
 sub log_during
 {
