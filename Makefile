@@ -179,23 +179,36 @@ schema-expected: all
 	@echo "sql/schema.expected regenerated; review it with git diff"
 
 # libFuzzer harnesses (clang), each run for FUZZ_SECONDS from seeds made of
-# the project's samples; a finding stops with its input in tmp_fuzz/.
+# the project's samples, with the JSON and CSV dictionaries; a finding stops
+# the harness and is copied to tests/fuzz/regressions/<harness>/, which
+# make check replays (093).  make fuzz: a minute each; make fuzz-long (not
+# in CI): FUZZ_SECONDS (default 1800) each, the harnesses in parallel.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES = storeread feed
+FUZZ_LONG_SECONDS ?= 1800
+FUZZ_HARNESSES = storeread feed feedjson
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-fuzz: lib/sqlset_data.c lib/paths.h
+fuzz-build: lib/sqlset_data.c lib/paths.h
 	@mkdir -p tmp_fuzz
 	tests/fuzz/seed.sh tmp_fuzz/seeds
+	cat tests/fuzz/json.dict tests/fuzz/csv.dict > tmp_fuzz/feed.dict
+	cp tests/fuzz/json.dict tmp_fuzz/storeread.dict
+	cp tests/fuzz/json.dict tmp_fuzz/feedjson.dict
 	@for h in $(FUZZ_HARNESSES); do \
 	  clang $(FUZZ_CFLAGS) $$($(PKG_CONFIG) --cflags $(PKGS)) -o tmp_fuzz/fuzz_$$h \
 	    tests/fuzz/fuzz_$$h.c $(LIB_OBJS:.o=.c) $(LIBS) || exit 1; \
-	  mkdir -p tmp_fuzz/corpus_$$h; \
-	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
-	  tmp_fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix=tmp_fuzz/finding_$$h- \
-	    tmp_fuzz/corpus_$$h tmp_fuzz/seeds/$$h tests/fuzz/regressions/$$h || exit 1; \
+	  mkdir -p tmp_fuzz/corpus_$$h tests/fuzz/regressions/$$h; \
 	done
+
+fuzz: fuzz-build
+	@for h in $(FUZZ_HARNESSES); do \
+	  tests/fuzz/run.sh $$h $(FUZZ_SECONDS) || exit 1; \
+	done
+
+fuzz-long: fuzz-build
+	@for h in $(FUZZ_HARNESSES); do \
+	  tests/fuzz/run.sh $$h $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),$(FUZZ_LONG_SECONDS)) & \
+	done; rc=0; for h in $(FUZZ_HARNESSES); do wait -n || rc=1; done; exit $$rc
 
 # A benchmark, not a test (tests/bench/bench.sh; BENCH_N, BENCH_RUNS).
 bench: all
