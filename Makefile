@@ -38,7 +38,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIB_OBJS = lib/copy.o lib/datetoken.o lib/db.o lib/entity.o lib/isotime.o lib/jsonparse.o lib/jsonw.o lib/lock.o lib/log.o \
 	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
 	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
-	lib/storeread.o lib/timeutil.o lib/feed.o lib/feed_aemo.o \
+	lib/storeread.o lib/timeutil.o lib/utf8.o lib/feed.o lib/feed_aemo.o \
 	lib/feed_dash.o lib/feed_generic.o lib/feed_rba.o lib/feed_util.o lib/feed_wholesale.o lib/ingest.o lib/ingestrun.o lib/storewrite.o lib/storeingest.o lib/report.o lib/fresh.o lib/digest.o
 LIBRARY = lib/libausdash.a
 

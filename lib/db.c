@@ -23,6 +23,8 @@ db_options_init(db_options *o)
 	o->lock_timeout_ms = -1;
 }
 
+static void scrub_password(char *s);
+
 bool
 db_options_parse(db_options *o, int c, const char *arg)
 {
@@ -31,7 +33,13 @@ db_options_parse(db_options *o, int c, const char *arg)
 	switch (c)
 	{
 		case 'd':
-			o->dbname = arg;
+			{
+				static char *copy;	/* the last -d, for the run */
+
+				free(copy);
+				o->dbname = copy = mem_strdup(arg);
+				scrub_password((char *) arg);
+			}
 			return true;
 		case DB_OPT_STATEMENT_TIMEOUT:
 			if (!opt_parse_duration_ms(arg, "--statement-timeout", 1, 2147483647L, &ms))
@@ -69,69 +77,107 @@ replace_all(char **s, const char *secret)
 	*s = sbuf_detach(&out, NULL);
 }
 
-/* Masks "scheme://user:secret@" and "password=secret" wherever they occur. */
+/*
+ * Whether a password stands at p: "scheme://user:secret@" or
+ * "password = secret" (quoted or not); true with the secret (quotes
+ * included) at p[*from..*to).
+ */
+static bool
+password_at(const char *p, size_t *from, size_t *to)
+{
+	const char *q;
+
+	if (strncmp(p, "://", 3) == 0)
+	{
+		const char *colon = NULL;
+
+		/* userinfo ends at '@'; stop at anything that ends authority */
+		for (q = p + 3; *q && *q != '@' && *q != '/' && *q != '?' && *q != ' ' &&
+			 *q != '"' && *q != '\n'; q++)
+			if (*q == ':' && colon == NULL)
+				colon = q;
+		if (*q == '@' && colon != NULL)
+		{
+			*from = (size_t) (colon + 1 - p);
+			*to = (size_t) (q - p);
+			return true;
+		}
+	}
+	if (strncasecmp(p, "password", 8) == 0)
+	{
+		q = p + 8;
+		while (*q == ' ')
+			q++;
+		if (*q != '=')
+			return false;
+		q++;
+		while (*q == ' ')
+			q++;
+		*from = (size_t) (q - p);
+		if (*q == '\'')
+		{
+			for (q++; *q && *q != '\''; q++)
+				if (*q == '\\' && q[1])
+					q++;
+			if (*q)
+				q++;
+		}
+		else
+			while (*q && !isspace((unsigned char) *q) && *q != '&' && *q != '"')
+				q++;
+		*to = (size_t) (q - p);
+		return true;
+	}
+	return false;
+}
+
+/* Masks every password_at() in *s (a malloc'd string). */
 static void
 mask_patterns(char **s)
 {
 	sbuf		out;
 	const char *p = *s;
+	size_t		from,
+				to;
 
 	sbuf_init(&out);
 	while (*p)
 	{
-		if (strncmp(p, "://", 3) == 0)
+		if (password_at(p, &from, &to))
 		{
-			const char *q = p + 3;
-			const char *colon = NULL;
-
-			/* userinfo ends at '@'; stop at anything that ends authority */
-			while (*q && *q != '@' && *q != '/' && *q != '?' && *q != ' ' &&
-				   *q != '"' && *q != '\n')
-			{
-				if (*q == ':' && colon == NULL)
-					colon = q;
-				q++;
-			}
-			if (*q == '@' && colon != NULL)
-			{
-				sbuf_append(&out, p, (size_t) (colon - p + 1));
-				sbuf_appends(&out, REDACTED);
-				p = q;
-				continue;
-			}
-		}
-		if (strncasecmp(p, "password", 8) == 0)
-		{
-			const char *q = p + 8;
-
-			while (*q == ' ')
-				q++;
-			if (*q == '=')
-			{
-				q++;
-				while (*q == ' ')
-					q++;
-				sbuf_append(&out, p, (size_t) (q - p));
-				sbuf_appends(&out, REDACTED);
-				if (*q == '\'')
-				{
-					for (q++; *q && *q != '\''; q++)
-						if (*q == '\\' && q[1])
-							q++;
-					if (*q)
-						q++;
-				}
-				else
-					while (*q && !isspace((unsigned char) *q) && *q != '&' && *q != '"')
-						q++;
-				p = q;
-				continue;
-			}
+			sbuf_append(&out, p, from);
+			sbuf_appends(&out, REDACTED);
+			p += to;
+			continue;
 		}
 		sbuf_appendc(&out, *p++);
 	}
 	free(*s);
 	*s = sbuf_detach(&out, NULL);
+}
+
+/*
+ * Overwrites every password_at() in s with x's, in place: in argv, so that
+ * ps and /proc/PID/cmdline no longer show it once the options are read (as
+ * far as a program can hide it; a password file or service file keeps it
+ * off the command line altogether).
+ */
+static void
+scrub_password(char *s)
+{
+	size_t		from,
+				to;
+
+	while (*s)
+	{
+		if (password_at(s, &from, &to))
+		{
+			memset(s + from, 'x', to - from);
+			s += to;
+		}
+		else
+			s++;
+	}
 }
 
 char *

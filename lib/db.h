@@ -17,7 +17,8 @@
 
 typedef struct db_options
 {
-	const char *dbname;			/* -d value or NULL (not owned) */
+	const char *dbname;			/* a copy of -d, or NULL (not owned); the password
+								 * in argv itself is overwritten with x's */
 	long		statement_timeout_ms;	/* < 0: leave the server's setting */
 	long		lock_timeout_ms;	/* < 0: leave the server's setting */
 } db_options;

@@ -13,6 +13,7 @@
 #include "feed_formats.h"
 #include "isotime.h"
 #include "log.h"
+#include "utf8.h"
 #include "banned.h"
 
 const feed_format *const feed_formats[] = {
@@ -496,45 +497,6 @@ feed_bom(const char *buf, size_t len, size_t *bom_len)
 	return NULL;
 }
 
-long long
-feed_utf8_invalid(const char *buf, size_t len)
-{
-	const unsigned char *s = (const unsigned char *) buf;
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		unsigned char c = s[i];
-		size_t		n;
-		uint32_t	cp;
-
-		if (c < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 1, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 2, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 3, cp = c & 0x07;
-		else
-			return (long long) i;
-		for (size_t k = 1; k <= n; k++)
-		{
-			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-				return (long long) i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		/* overlong forms, surrogates, beyond U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-			(cp >= 0xD800 && cp <= 0xDFFF))
-			return (long long) i;
-		i += n + 1;
-	}
-	return -1;
-}
 
 /* Windows-1252 0x80..0x9F; the five undefined bytes map to C1 controls. */
 static const uint16_t cp1252_high[32] = {
@@ -547,14 +509,23 @@ static const uint16_t cp1252_high[32] = {
 void
 feed_cp1252_to_utf8(const char *buf, size_t len, sbuf *out)
 {
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) buf[i];
-		uint32_t	cp = c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c;
+	const unsigned char *s = (const unsigned char *) buf;
 
-		if (cp < 0x80)
-			sbuf_appendc(out, (char) cp);
-		else if (cp < 0x800)
+	for (size_t i = 0; i < len;)
+	{
+		size_t		n = utf8_seq(buf + i, len - i);
+		uint32_t	cp;
+
+		/* what is UTF-8 stays so: one 1252 byte does not turn "°C" into "Â°C" */
+		if (n > 0)
+		{
+			sbuf_append(out, buf + i, n);
+			i += n;
+			continue;
+		}
+		cp = s[i] >= 0x80 && s[i] < 0xA0 ? cp1252_high[s[i] - 0x80] : s[i];
+		i++;
+		if (cp < 0x800)
 		{
 			sbuf_appendc(out, (char) (0xC0 | (cp >> 6)));
 			sbuf_appendc(out, (char) (0x80 | (cp & 0x3F)));

@@ -174,10 +174,11 @@ bool		feed_nem_to_utc(const char *s, size_t len, char out[21]);
  */
 const char *feed_bom(const char *buf, size_t len, size_t *bom_len);
 
-/* The offset of the first byte that is not valid UTF-8, or -1. */
-long long	feed_utf8_invalid(const char *buf, size_t len);
-
-/* Appends buf, read as Windows-1252, to out as UTF-8. */
+/*
+ * Appends buf to out as UTF-8: valid UTF-8 sequences as they are, every
+ * other byte read as Windows-1252 (so a file that mixes the two, as an
+ * edit in a spreadsheet leaves it, keeps its genuine UTF-8).
+ */
 void		feed_cp1252_to_utf8(const char *buf, size_t len, sbuf *out);
 
 

@@ -167,7 +167,13 @@ wcsv_row(feed *f, void *arg, long long line, int n, char **fields, size_t *lens)
 			wc->col[k] = -1;
 			for (int i = 0; i < n; i++)
 				if (strcmp(fields[i], wcsv_names[k]) == 0)
+				{
+					/* which of two would be meant is anyone's guess */
+					if (wc->col[k] >= 0)
+						return feed_fail(f, line, "the header has %s twice (columns %d and %d)",
+										 wcsv_names[k], wc->col[k] + 1, i + 1);
 					wc->col[k] = i;
+				}
 			if (wc->col[k] < 0)
 				return feed_fail(f, line, "the header has no %s column (expected "
 								 "SETTLEMENTDATE,REGIONID,RRP,TOTALDEMAND)", wcsv_names[k]);

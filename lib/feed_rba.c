@@ -37,25 +37,27 @@ typedef struct rba_state
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
 "Sep", "Oct", "Nov", "Dec"};
 
-/* dd/mm/yyyy or dd-Mon-yyyy to YYYY-MM-DD; false if neither. */
+/*
+ * dd/mm/yyyy or dd-Mon-yyyy to YYYY-MM-DD; false if neither.  Every digit
+ * must be a digit: sscanf's %d would read "31/01/ 202" as the year 202.
+ */
 static bool
 rba_date(const char *s, char out[11])
 {
+	size_t		len = strlen(s);
 	int			d,
 				m = 0,
 				y;
-	char		mon[4];
 	char		iso[11];
 
-	if (strlen(s) == 10 && s[2] == '/' && s[5] == '/' &&
-		sscanf(s, "%2d/%2d/%4d", &d, &m, &y) == 3)
+	if (len == 10 && s[2] == '/' && s[5] == '/' && isotime_digits(s, len, 0, 2, &d) &&
+		isotime_digits(s, len, 3, 2, &m) && isotime_digits(s, len, 6, 4, &y))
 		;
-	else if (strlen(s) == 11 && s[2] == '-' && s[6] == '-' &&
-			 sscanf(s, "%2d-%3c-%4d", &d, mon, &y) == 3)
+	else if (len == 11 && s[2] == '-' && s[6] == '-' && isotime_digits(s, len, 0, 2, &d) &&
+			 isotime_digits(s, len, 7, 4, &y))
 	{
-		mon[3] = '\0';
 		for (int i = 0; i < 12; i++)
-			if (strcmp(months[i], mon) == 0)
+			if (memcmp(months[i], s + 3, 3) == 0)
 				m = i + 1;
 	}
 	else

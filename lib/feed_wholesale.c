@@ -21,12 +21,13 @@
 
 /* --- the aggregate --------------------------------------------------------- */
 
+/* Texts are the payload's, whole (heap copies): nothing is cut to a length. */
 typedef struct wrow
 {
-	char		date[21];
-	char		start[21];
-	char		published[25];
-	char		region[16];
+	char	   *date;
+	char	   *start;
+	char	   *published;
+	char	   *region;
 	size_t		rrp;			/* offset in text */
 	double		rrp_v;
 	double		demand;
@@ -38,8 +39,8 @@ typedef struct wrow
 
 typedef struct wdemand
 {
-	char		date[21];
-	char		region[16];
+	char	   *date;
+	char	   *region;
 	bool		intervention;
 	double		demand;
 } wdemand;
@@ -50,20 +51,20 @@ struct feed_wholesale
 	long long	n;
 	long long	cap;
 	sbuf		text;
-	char	  (*tainted)[21];	/* intervals with a rejected row: no AU value */
+	char	  **tainted;		/* intervals with a rejected row: no AU value */
 	long long	ntainted;
 	wdemand    *demand;			/* demands given apart (MMS REGIONSUM) */
 	long long	ndemand;
 	long long	capdemand;
 };
 
-/* NSW1 -> NSW */
-static void
-region_code(char *out, size_t size, const char *region, size_t len)
+/* NSW1 -> NSW, as a heap copy */
+static char *
+region_code(const char *region, size_t len)
 {
 	if (len > 1 && region[len - 1] == '1')
 		len--;
-	snprintf(out, size, "%.*s", (int) len, region);
+	return mem_strndup(region, len);
 }
 
 feed_wholesale *
@@ -80,6 +81,20 @@ feed_wholesale_free(feed_wholesale *w)
 {
 	if (w == NULL)
 		return;
+	for (long long i = 0; i < w->n; i++)
+	{
+		free(w->rows[i].date);
+		free(w->rows[i].start);
+		free(w->rows[i].published);
+		free(w->rows[i].region);
+	}
+	for (long long i = 0; i < w->ndemand; i++)
+	{
+		free(w->demand[i].date);
+		free(w->demand[i].region);
+	}
+	for (long long i = 0; i < w->ntainted; i++)
+		free(w->tainted[i]);
 	free(w->rows);
 	free(w->demand);
 	free(w->tainted);
@@ -102,10 +117,10 @@ feed_wholesale_add(feed_wholesale *w, const char *date, const char *start,
 	}
 	r = &w->rows[w->n];
 	memset(r, 0, sizeof(*r));
-	snprintf(r->date, sizeof(r->date), "%s", date);
-	snprintf(r->start, sizeof(r->start), "%s", start);
-	snprintf(r->published, sizeof(r->published), "%s", published);
-	region_code(r->region, sizeof(r->region), region, region_len);
+	r->date = mem_strdup(date);
+	r->start = mem_strdup(start);
+	r->published = mem_strdup(published);
+	r->region = region_code(region, region_len);
 	r->rrp = w->text.len;
 	sbuf_appends(&w->text, rrp);
 	sbuf_appendc(&w->text, '\0');
@@ -126,7 +141,7 @@ feed_wholesale_bad_row(feed *f, feed_wholesale *w, const char *date, long long l
 	bool		ok;
 
 	w->tainted = mem_realloc(w->tainted, (w->ntainted + 1) * sizeof(*w->tainted));
-	snprintf(w->tainted[w->ntainted++], 21, "%s", date);
+	w->tainted[w->ntainted++] = mem_strdup(date);
 	sbuf_init(&msg);
 	va_start(ap, fmt);
 	sbuf_vappendf(&msg, fmt, ap);
@@ -175,8 +190,8 @@ feed_wholesale_add_demand(feed_wholesale *w, const char *date, const char *regio
 		w->demand = mem_realloc(w->demand, w->capdemand * sizeof(wdemand));
 	}
 	d = &w->demand[w->ndemand++];
-	snprintf(d->date, sizeof(d->date), "%s", date);
-	region_code(d->region, sizeof(d->region), region, region_len);
+	d->date = mem_strdup(date);
+	d->region = region_code(region, region_len);
 	d->intervention = intervention;
 	d->demand = demand;
 }

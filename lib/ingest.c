@@ -8,6 +8,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mem.h"
+#include "utf8.h"
 #include "banned.h"
 
 static const entity_desc *
@@ -384,7 +385,7 @@ ingest_text(const feed_format *fmt, const char *name, const char *buf, size_t le
 					 name, line, (long long) (nul - buf));
 		return false;
 	}
-	bad = feed_utf8_invalid(buf, len);
+	bad = utf8_invalid(buf, len);
 	if (bad >= 0 && fmt->cp1252)
 	{
 		feed_cp1252_to_utf8(buf, len, out);

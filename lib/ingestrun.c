@@ -588,7 +588,9 @@ ingestrun_end(ingestrun *r, bool ok)
 			print_json(r, status, NULL);
 		}
 	}
-	if (r->rejects && !reject_close(&r->rejects) && code == AUSDASH_EXIT_OK)
+	/* a rejects file or a summary that was not written fails the run's report */
+	if (r->rejects && !reject_close(&r->rejects) &&
+		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
 		code = AUSDASH_EXIT_IOERR;
 	if (r->conn)
 	{
@@ -601,7 +603,8 @@ ingestrun_end(ingestrun *r, bool ok)
 	ingest_free(&r->in);
 	storeingest_free(&r->si);
 	sbuf_release(&r->drift_json);
-	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
+	if (!log_close_stdout() &&
+		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
 		code = AUSDASH_EXIT_IOERR;
 	return code;
 }

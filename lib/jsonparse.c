@@ -10,15 +10,33 @@
 
 #include "jsonparse.h"
 #include "mem.h"
+#include "sbuf.h"
+#include "utf8.h"
 #include "banned.h"
 
 /* estimated bytes a tree node takes beyond its text (see the header) */
 #define NODE_BYTES 80
 
+/* A key of an object, for finding duplicates: which object, and where its text is. */
+typedef struct seen_key
+{
+	uint64_t	object;			/* the object's serial; 0: an empty slot */
+	uint64_t	hash;
+	size_t		off;			/* in bound.keys */
+	size_t		len;
+} seen_key;
+
 typedef struct bound
 {
 	yajl_handle h;
 	int			depth;
+	uint64_t	object[JSONPARSE_MAX_DEPTH + 2];	/* serial of the object at each depth */
+	uint64_t	objects;		/* serials handed out */
+	seen_key   *seen;			/* open addressing, by (object, key) */
+	size_t		nseen;
+	size_t		capseen;
+	sbuf		keys;
+	char		dup[64];		/* the duplicate key, for the message */
 	long long	tree_bytes;
 	long long	max_tree_bytes;
 	const char *why;			/* set when a callback stopped the parse */
@@ -57,7 +75,15 @@ on_number(void *ctx, const char *s, size_t len)
 static int
 on_string(void *ctx, const unsigned char *s, size_t len)
 {
-	return add_value(ctx, len + 1);
+	bound	   *b = ctx;
+
+	/* yajl lets overlong forms and surrogates (C0 AF, ED A0 80) through */
+	if (utf8_invalid((const char *) s, len) >= 0)
+	{
+		b->why = "utf8";
+		return 0;
+	}
+	return add_value(b, len + 1);
 }
 
 static int
@@ -70,7 +96,79 @@ on_open(void *ctx)
 		b->why = "depth";
 		return 0;
 	}
+	b->object[b->depth] = 0;	/* an array; on_open_map gives objects a serial */
 	return add_value(b, 0);
+}
+
+static int
+on_open_map(void *ctx)
+{
+	bound	   *b = ctx;
+
+	if (!on_open(b))
+		return 0;
+	b->object[b->depth] = ++b->objects;
+	return 1;
+}
+
+static uint64_t
+key_hash(uint64_t object, const unsigned char *s, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL ^ object;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Whether (object, key) was seen; if not, remembers it. */
+static bool
+seen_before(bound *b, uint64_t object, const unsigned char *s, size_t len)
+{
+	uint64_t	h = key_hash(object, s, len);
+	size_t		i;
+
+	if (2 * (b->nseen + 1) > b->capseen)
+	{
+		seen_key   *old = b->seen;
+		size_t		oldcap = b->capseen;
+
+		b->capseen = b->capseen ? b->capseen * 2 : 64;
+		b->seen = mem_calloc(b->capseen, sizeof(seen_key));
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k].object)
+			{
+				for (i = old[k].hash & (b->capseen - 1); b->seen[i].object; i = (i + 1) & (b->capseen - 1))
+					;
+				b->seen[i] = old[k];
+			}
+		free(old);
+	}
+	for (i = h & (b->capseen - 1); b->seen[i].object; i = (i + 1) & (b->capseen - 1))
+		if (b->seen[i].hash == h && b->seen[i].object == object && b->seen[i].len == len &&
+			memcmp(b->keys.data + b->seen[i].off, s, len) == 0)
+			return true;
+	b->seen[i] = (seen_key) {object, h, b->keys.len, len};
+	sbuf_append(&b->keys, (const char *) s, len);
+	b->nseen++;
+	return false;
+}
+
+static int
+on_key(void *ctx, const unsigned char *s, size_t len)
+{
+	bound	   *b = ctx;
+
+	if (!on_string(b, s, len))
+		return 0;
+	if (seen_before(b, b->object[b->depth], s, len))
+	{
+		/* the store reader refuses a field twice; a payload gets the same rule */
+		snprintf(b->dup, sizeof(b->dup), "%.*s", (int) (len > 40 ? 40 : len), s);
+		b->why = "duplicate";
+		return 0;
+	}
+	return 1;
 }
 
 static int
@@ -84,7 +182,7 @@ on_close(void *ctx)
 
 static const yajl_callbacks bound_callbacks = {
 	on_null, on_boolean, NULL, NULL, on_number, on_string,
-	on_open, on_string, on_close, on_open, on_close
+	on_open_map, on_key, on_close, on_open, on_close
 };
 
 static long long
@@ -105,10 +203,13 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 	yajl_val	tree;
 	char		yerr[256];
 	char	   *copy;
+	jsonparse_escapes esc;
+	long long	lone;
 
 	memset(err, 0, sizeof(*err));
 	b.max_tree_bytes = max_tree_bytes > 0 ? max_tree_bytes : JSONPARSE_MAX_TREE_BYTES;
 	b.h = yajl_alloc(&bound_callbacks, NULL, &b);
+	sbuf_init(&b.keys);
 	st = yajl_parse(b.h, (const unsigned char *) buf, len);
 	err->truncated = st == yajl_status_ok;
 	if (st == yajl_status_ok)
@@ -124,7 +225,12 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 			at--;
 		err->byte = at;
 		err->line = line_of(buf, at);
-		if (st == yajl_status_client_canceled && strcmp(b.why, "depth") == 0)
+		if (st == yajl_status_client_canceled && strcmp(b.why, "duplicate") == 0)
+			snprintf(err->msg, sizeof(err->msg), "duplicate key \"%s\" in an object", b.dup);
+		else if (st == yajl_status_client_canceled && strcmp(b.why, "utf8") == 0)
+			snprintf(err->msg, sizeof(err->msg), "invalid UTF-8 in a string (an overlong "
+					 "form or a surrogate)");
+		else if (st == yajl_status_client_canceled && strcmp(b.why, "depth") == 0)
 			snprintf(err->msg, sizeof(err->msg), "JSON nested deeper than %d levels",
 					 JSONPARSE_MAX_DEPTH);
 		else if (st == yajl_status_client_canceled)
@@ -142,12 +248,26 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 		if (st == yajl_status_client_canceled)
 		{
 			err->truncated = false;
-			err->limit = true;
+			err->limit = strcmp(b.why, "utf8") != 0;
 		}
 		yajl_free(b.h);
+		free(b.seen);
+		sbuf_release(&b.keys);
 		return NULL;
 	}
 	yajl_free(b.h);
+	free(b.seen);
+	sbuf_release(&b.keys);
+	jsonparse_escapes_init(&esc);
+	if ((lone = jsonparse_escapes_feed(&esc, buf, len)) >= 0)
+	{
+		err->byte = (size_t) lone;
+		err->line = line_of(buf, err->byte);
+		err->truncated = false;
+		snprintf(err->msg, sizeof(err->msg), "a lone surrogate escape (\\u%.4s) in a string",
+				 buf + lone + 2);
+		return NULL;
+	}
 	copy = mem_strndup(buf, len);
 	tree = yajl_tree_parse(copy, yerr, sizeof(yerr));
 	free(copy);
@@ -162,6 +282,83 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 		snprintf(err->msg, sizeof(err->msg), "%s", nul ? "a NUL byte" : yerr);
 	}
 	return tree;
+}
+
+void
+jsonparse_escapes_init(jsonparse_escapes *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long long
+jsonparse_escapes_feed(jsonparse_escapes *e, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++, e->offset++)
+	{
+		char		c = buf[i];
+
+		switch (e->state)
+		{
+			case 0:
+				if (c == '"')
+					e->in_string = !e->in_string;
+				if (c == '\\')
+				{
+					e->state = 1;
+					if (!e->want_low)
+						e->escape_at = e->offset;
+				}
+				else if (e->want_low)
+					return (long long) e->escape_at;
+				break;
+			case 1:
+				if (c == 'u')
+				{
+					e->state = 2;
+					e->nhex = 0;
+					e->hex = 0;
+				}
+				else if (e->want_low)
+					return (long long) e->escape_at;
+				else
+					e->state = 0;
+				break;
+			case 2:
+				if (hex_value(c) < 0)
+				{
+					e->state = 0;	/* yajl reports the bad escape itself */
+					break;
+				}
+				e->hex = e->hex * 16 + (unsigned) hex_value(c);
+				if (++e->nhex < 4)
+					break;
+				e->state = 0;
+				if (e->want_low)
+				{
+					if (e->hex < 0xDC00 || e->hex > 0xDFFF)
+						return (long long) e->escape_at;
+					e->want_low = false;
+				}
+				else if (e->hex >= 0xD800 && e->hex <= 0xDBFF)
+					e->want_low = true;
+				else if (e->hex >= 0xDC00 && e->hex <= 0xDFFF)
+					return (long long) e->escape_at;
+				break;
+		}
+	}
+	return -1;
 }
 
 bool

@@ -41,18 +41,48 @@ typedef struct jsonparse_error
 	long long	line;			/* 1-based line of the offending byte */
 	size_t		byte;			/* its 0-based offset in the text */
 	bool		truncated;		/* the text ended early */
-	bool		limit;			/* valid so far, but past a limit */
+	bool		limit;			/* valid JSON, refused by a rule: too deep, too
+								 * large, a key twice in an object */
 	char		msg[256];		/* what is wrong, lower case, no location */
 } jsonparse_error;
 
 /*
  * Parses buf[0..len) into a yajl tree.  Returns the tree, which the caller
  * frees with yajl_tree_free(); or NULL with *err saying where and what
- * (invalid JSON, nesting deeper than JSONPARSE_MAX_DEPTH, a tree larger
- * than max_tree_bytes; 0 means JSONPARSE_MAX_TREE_BYTES).
+ * (invalid JSON, which includes strings that are not strict UTF-8 and
+ * lone surrogate escapes; nesting deeper than JSONPARSE_MAX_DEPTH; a tree
+ * larger than max_tree_bytes, 0 meaning JSONPARSE_MAX_TREE_BYTES; a key
+ * twice in one object, which the store reader refuses too).
  */
 yajl_val	jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes,
 						   jsonparse_error *err);
+
+/*
+ * The \u escapes of JSON text, checked as it streams by: a surrogate
+ * escape must be a high one (\ud800-\udbff) followed at once by a low one
+ * (\udc00-\udfff).  yajl turns a lone one into "?" or into bytes that are
+ * not UTF-8; PostgreSQL and JavaScript would then disagree on the text.
+ * Backslashes occur only inside strings in JSON, so no string tracking is
+ * needed.  Caller-owned: zero it (or jsonparse_escapes_init), then feed.
+ */
+typedef struct jsonparse_escapes
+{
+	int			state;			/* 0 text, 1 after \, 2 in \uXXXX */
+	int			nhex;
+	unsigned	hex;
+	bool		want_low;		/* the last escape was a high surrogate */
+	bool		in_string;		/* the last byte fed was inside a string */
+	unsigned long long offset;	/* of the next byte fed */
+	unsigned long long escape_at;	/* where the current escape began */
+} jsonparse_escapes;
+
+void		jsonparse_escapes_init(jsonparse_escapes *e);
+
+/*
+ * Feeds buf[0..len); returns the offset (counted from the first byte ever
+ * fed) of the backslash of a lone surrogate escape, or -1.
+ */
+long long	jsonparse_escapes_feed(jsonparse_escapes *e, const char *buf, size_t len);
 
 /*
  * Whether s[0..len) is a number in JSON's grammar

@@ -3,6 +3,10 @@
  */
 #include "common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "jsonw.h"
 #include "log.h"
 #include "mem.h"
@@ -20,12 +24,20 @@ struct reject_file
 reject_file *
 reject_open(const char *path)
 {
-	FILE	   *fp = fopen(path, "w");
+	/* a link planted at the path is not followed: its target is not ours to write */
+	int			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE	   *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 	reject_file *rf;
 
 	if (fp == NULL)
 	{
-		log_error("could not open rejects file \"%s\": %m", path);
+		if (errno == ELOOP)
+			log_error("rejects file \"%s\" is a symbolic link; ausdash does not follow it",
+					  path);
+		else
+			log_error("could not open rejects file \"%s\": %m", path);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	rf = mem_calloc(1, sizeof(*rf));

@@ -21,9 +21,9 @@
 #include "log.h"
 #include "mem.h"
 #include "storeread.h"
+#include "utf8.h"
 #include "banned.h"
 
-#define FILE_CHUNK (256 * 1024)
 
 /* bits of storeread.seen for the two top-level scalars */
 #define SEEN_VERSION (1u << 30)
@@ -55,6 +55,8 @@ struct storeread
 	void	   *arg;
 	bool		ignore_unknown;
 	yajl_handle yajl;
+	jsonparse_escapes escapes;	/* lone surrogate escapes, across chunks */
+	size_t		last_chunk;		/* the size of the last chunk fed */
 
 	/* position */
 	const unsigned char *chunk;
@@ -307,6 +309,11 @@ top_scalar(storeread *sr, entity_json_type type, const char *val, size_t len)
 			return fail_at(sr, off, "version",
 						   "unsupported store version %.40s (only version 1 is known)",
 						   sr->meta.data);
+		/* 1.0 and 1e0 are the 1 JavaScript reads: hand on the integer */
+		sbuf_reset(&sr->meta);
+		sbuf_appendc(&sr->meta, '1');
+		f.val = sr->meta.data;
+		f.len = 1;
 	}
 	else if (sr->top == TOP_UPDATED_AT)
 	{
@@ -385,9 +392,22 @@ cb_number(void *ctx, const char *s, size_t len)
 	return on_scalar(ctx, ENTITY_JSON_NUMBER, s, len);
 }
 
+/* yajl lets overlong forms and surrogates (C0 AF, ED A0 80) through. */
+static bool
+strict_utf8(storeread *sr, const unsigned char *s, size_t len)
+{
+	if (utf8_invalid((const char *) s, len) < 0)
+		return true;
+	fail_at(sr, current_offset(sr), NULL, "invalid UTF-8 in a string (an overlong form or a "
+			"surrogate, which PostgreSQL refuses)");
+	return false;
+}
+
 static int
 cb_string(void *ctx, const unsigned char *s, size_t len)
 {
+	if (!strict_utf8(ctx, s, len))
+		return 0;
 	return on_scalar(ctx, ENTITY_JSON_STRING, (const char *) s, len);
 }
 
@@ -585,6 +605,8 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	storeread  *sr = ctx;
 	uint64_t	off;
 
+	if (!strict_utf8(sr, key, len))
+		return 0;
 	if (sr->gen)
 	{
 		yajl_gen_string(sr->gen, key, len);
@@ -629,6 +651,7 @@ storeread_new(const char *name, const storeread_handler *handler, void *arg,
 	sbuf_init(&sr->captured);
 	sbuf_init(&sr->error);
 	sbuf_init(&sr->meta);
+	jsonparse_escapes_init(&sr->escapes);
 	sr->yajl = yajl_alloc(&callbacks, NULL, sr);
 	if (sr->yajl == NULL)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "out of memory");
@@ -710,15 +733,52 @@ finish_chunk(storeread *sr, yajl_status st)
 	return ok;
 }
 
+ssize_t
+storeread_read(int fd, void *buf, size_t want)
+{
+	size_t		got = 0;
+
+	while (got < want)
+	{
+		ssize_t		n = read(fd, (char *) buf + got, want - got);
+
+		/* a signal ends the read (what came so far is kept) so the caller can look */
+		if (n < 0)
+			return got > 0 ? (ssize_t) got : -1;
+		if (n == 0)
+			break;
+		got += (size_t) n;
+	}
+	return (ssize_t) got;
+}
+
+size_t
+storeread_next_chunk(const storeread *sr)
+{
+	if (sr->escapes.in_string && sr->last_chunk >= STOREREAD_CHUNK)
+		return sr->last_chunk * 2;
+	return STOREREAD_CHUNK;
+}
+
 bool
 storeread_feed(storeread *sr, const void *buf, size_t len)
 {
+	long long	lone;
+
 	if (len == 0)
 		return true;
+	sr->last_chunk = len;
 	sr->chunk = buf;
 	sr->chunk_len = len;
 	for (size_t i = 0; i < len && sr->nhead < sizeof(sr->head); i++)
 		sr->head[sr->nhead++] = ((const unsigned char *) buf)[i];
+	if ((lone = jsonparse_escapes_feed(&sr->escapes, buf, len)) >= 0)
+	{
+		/* yajl would make "?" of it */
+		fail_at(sr, (uint64_t) lone, NULL, "a lone surrogate escape in a string (a \\u "
+				"escape of U+D800..U+DFFF without its pair)");
+		return false;
+	}
 	return finish_chunk(sr, yajl_parse(sr->yajl, buf, len));
 }
 
@@ -797,6 +857,7 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 	storeread  *sr;
 	int			fd = open(path, O_RDONLY | O_CLOEXEC);
 	char	   *buf;
+	size_t		bufsize = STOREREAD_CHUNK;
 	bool		ok = true;
 	int			code = AUSDASH_EXIT_OK;
 
@@ -804,14 +865,20 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 	{
 		log_error("could not open store \"%s\": %m", path);
 		if (exit_code)
-			*exit_code = errno == ENOENT ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
+			*exit_code = errno == ENOENT || errno == ENOTDIR || errno == EACCES ||
+				errno == EPERM || errno == ELOOP ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
 		return false;
 	}
 	sr = storeread_new(path, handler, arg, ignore_unknown);
-	buf = mem_malloc(FILE_CHUNK);
+	buf = mem_malloc(STOREREAD_CHUNK);
 	for (;;)
 	{
-		ssize_t		n = read(fd, buf, FILE_CHUNK);
+		size_t		want = storeread_next_chunk(sr);
+		ssize_t		n;
+
+		if (want > bufsize)
+			buf = mem_realloc(buf, bufsize = want);
+		n = storeread_read(fd, buf, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -19,6 +19,7 @@
 #define AUSDASH_STOREREAD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,23 @@ void		storeread_free(storeread **sr);
  */
 bool		storeread_file(const char *path, const storeread_handler *handler, void *arg,
 						   bool ignore_unknown, int *exit_code);
+
+/*
+ * How many bytes the next storeread_feed() should get: STOREREAD_CHUNK,
+ * or twice the last chunk's size while one string runs on across chunks.
+ * yajl lexes a token that spans chunks again from its start at each
+ * chunk, so fixed chunks make a long string (a raw snapshot's payload)
+ * cost its length squared; doubling keeps it linear.
+ */
+#define STOREREAD_CHUNK (256 * 1024)
+size_t		storeread_next_chunk(const storeread *sr);
+
+/*
+ * read(2) until want bytes, end of file, an error or a signal: the bytes
+ * read, 0 at the end, -1 (errno set, EINTR for a signal) when nothing was.  A pipe hands
+ * out 64 kB at a time; a chunk must be whole for the doubling to work.
+ */
+ssize_t		storeread_read(int fd, void *buf, size_t want);
 
 /* Reads one more chunk.  False on an error (see storeread_error()). */
 bool		storeread_feed(storeread *sr, const void *buf, size_t len);

@@ -7,6 +7,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <libgen.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -35,21 +37,111 @@ struct storewrite
 	bool		failed;
 };
 
+/* --- a signal while the temporary file exists ------------------------------ */
+
+/*
+ * SIGINT, SIGTERM or SIGHUP while a temporary file exists removes it
+ * (unlink is async-signal-safe), says so, and then does what the signal
+ * did before: a handler of the caller's (the database cancel) runs and
+ * the run ends through its own path; the default ends the process.
+ */
+static char cleanup_path[4096];
+static char cleanup_msg[512];
+static volatile sig_atomic_t cleanup_armed;
+static struct sigaction cleanup_old[3];
+static const int cleanup_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void
+on_cleanup_signal(int signo)
+{
+	int			saved = errno;
+
+	if (cleanup_armed)
+	{
+		cleanup_armed = 0;
+		unlink(cleanup_path);
+		ssize_t		w = write(STDERR_FILENO, cleanup_msg, strlen(cleanup_msg));
+
+		(void) w;				/* nothing to be done about a failure here */
+	}
+	for (int i = 0; i < 3; i++)
+		if (cleanup_signals[i] == signo)
+		{
+			if (cleanup_old[i].sa_handler != SIG_DFL && cleanup_old[i].sa_handler != SIG_IGN &&
+				!(cleanup_old[i].sa_flags & SA_SIGINFO))
+				cleanup_old[i].sa_handler(signo);
+			else if (cleanup_old[i].sa_handler == SIG_DFL)
+			{
+				sigaction(signo, &cleanup_old[i], NULL);
+				raise(signo);
+			}
+		}
+	errno = saved;
+}
+
+static void
+cleanup_arm(const char *tmp)
+{
+	struct sigaction sa;
+
+	snprintf(cleanup_path, sizeof(cleanup_path), "%s", tmp);
+	snprintf(cleanup_msg, sizeof(cleanup_msg), "%s: error: interrupted by a signal; the "
+			 "temporary file \"%s\" is removed and the store is unchanged\n",
+			 log_progname(), tmp);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_cleanup_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &sa, &cleanup_old[i]);
+	cleanup_armed = 1;
+}
+
+static void
+cleanup_disarm(void)
+{
+	if (!cleanup_armed && cleanup_path[0] == '\0')
+		return;
+	cleanup_armed = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &cleanup_old[i], NULL);
+	cleanup_path[0] = '\0';
+}
+
 /* --- locking and files ----------------------------------------------------- */
 
+/*
+ * FILE.lock beside the store: never followed if it is a link (a planted
+ * link would make us create or truncate its target), opened read-only so
+ * that the store's owner can lock a lock file root created, and given the
+ * store's owner and group when created by root.
+ */
 static bool
-take_lock(storewrite *sw, long wait_ms, bool *locked)
+take_lock(storewrite *sw, long wait_ms, bool *locked, const struct stat *store)
 {
 	char	   *lockpath = mem_asprintf("%s.lock", sw->path);
 	long		start = timeutil_now_ms();
+	struct stat st;
 
-	sw->lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	sw->lockfd = open(lockpath, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (sw->lockfd < 0)
 	{
-		log_error("could not open lock file \"%s\": %m", lockpath);
+		if (errno == ELOOP)
+			log_error("lock file \"%s\" is a symbolic link; ausdash does not follow it", lockpath);
+		else
+			log_error("could not open lock file \"%s\": %m", lockpath);
+		log_hint("Remove it if no ausdash writer is running.");
 		free(lockpath);
 		return false;
 	}
+	if (fstat(sw->lockfd, &st) == 0 && !S_ISREG(st.st_mode))
+	{
+		log_error("lock file \"%s\" is not a regular file", lockpath);
+		free(lockpath);
+		return false;
+	}
+	if (store && geteuid() == 0 && st.st_uid == 0 && store->st_uid != 0 &&
+		fchown(sw->lockfd, store->st_uid, store->st_gid) != 0)
+		log_warning("could not give lock file \"%s\" the store's owner: %m", lockpath);
 	for (;;)
 	{
 		if (flock(sw->lockfd, LOCK_EX | LOCK_NB) == 0)
@@ -73,6 +165,70 @@ take_lock(storewrite *sw, long wait_ms, bool *locked)
 	return true;
 }
 
+/*
+ * Where to write for path: the file itself, or the file a symbolic link
+ * leads to (written through, as pg_dump -f and the dashboard's writer do).
+ * NULL (logged) for what cannot be replaced by a rename: a FIFO, a device,
+ * a directory, a socket.  *exists and *st describe the target.
+ */
+static char *
+resolve_target(const char *path, bool *exists, struct stat *st)
+{
+	char	   *target;
+
+	*exists = false;
+	if (lstat(path, st) != 0)
+	{
+		if (errno == ENOENT)
+			return mem_strdup(path);
+		log_error("could not stat \"%s\": %m", path);
+		return NULL;
+	}
+	target = S_ISLNK(st->st_mode) ? realpath(path, NULL) : mem_strdup(path);
+	if (target == NULL)
+	{
+		log_error("could not resolve symbolic link \"%s\": %m", path);
+		return NULL;
+	}
+	if (stat(target, st) != 0)
+	{
+		log_error("could not stat \"%s\": %m", target);
+		free(target);
+		return NULL;
+	}
+	if (!S_ISREG(st->st_mode))
+	{
+		log_error("\"%s\" is not a regular file (%s); a store is replaced by a rename",
+				  target, S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISDIR(st->st_mode) ? "a directory" :
+				  S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device" :
+				  S_ISSOCK(st->st_mode) ? "a socket" : "not a plain file");
+		log_hint("Write to standard output (-o -) and redirect it there instead.");
+		free(target);
+		return NULL;
+	}
+	*exists = true;
+	return target;
+}
+
+/* The new file gets the old one's owner, group and mode, or 0666 less the umask. */
+static void
+take_over_attributes(int fd, const char *target, bool exists, const struct stat *st)
+{
+	mode_t		mask;
+
+	if (!exists)
+	{
+		mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+		return;
+	}
+	if ((st->st_uid != geteuid() || st->st_gid != getegid()) &&
+		fchown(fd, st->st_uid, st->st_gid) != 0 && fchown(fd, (uid_t) -1, st->st_gid) != 0)
+		log_info("\"%s\" will belong to the writer: %m", target);
+	fchmod(fd, st->st_mode & 07777);
+}
+
 storewrite *
 storewrite_open(const char *path, long wait_ms, bool *locked)
 {
@@ -81,6 +237,7 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 	char	   *base;
 	int			fd;
 	struct stat st;
+	bool		exists;
 
 	*locked = false;
 	sw->lockfd = -1;
@@ -93,15 +250,21 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 		sw->out = stdout;
 		return sw;
 	}
-	sw->path = mem_strdup(path);
-	copy = mem_strdup(path);
+	if ((sw->path = resolve_target(path, &exists, &st)) == NULL)
+	{
+		storewrite_abort(sw);
+		return NULL;
+	}
+	if (strcmp(sw->path, path) != 0)
+		log_info("\"%s\" is a link: writing through to \"%s\"", path, sw->path);
+	copy = mem_strdup(sw->path);
 	sw->dir = mem_strdup(dirname(copy));
 	free(copy);
-	copy = mem_strdup(path);
+	copy = mem_strdup(sw->path);
 	base = basename(copy);
 	sw->tmp = mem_asprintf("%s/.%s.XXXXXX", sw->dir, base);
 	free(copy);
-	if (!take_lock(sw, wait_ms, locked))
+	if (!take_lock(sw, wait_ms, locked, exists ? &st : NULL))
 	{
 		storewrite_abort(sw);
 		return NULL;
@@ -115,8 +278,8 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 		storewrite_abort(sw);
 		return NULL;
 	}
-	/* the new file keeps the old one's mode */
-	fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644);
+	cleanup_arm(sw->tmp);
+	take_over_attributes(fd, sw->path, exists, &st);
 	sw->out = fdopen(fd, "w");
 	if (sw->out == NULL)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "fdopen: %m");
@@ -139,6 +302,7 @@ fsync_dir(const char *dir)
 static void
 release(storewrite *sw)
 {
+	cleanup_disarm();
 	if (sw->lockfd >= 0)
 		close(sw->lockfd);		/* drops the flock */
 	yajl_gen_free(sw->g);

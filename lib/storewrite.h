@@ -9,12 +9,16 @@
  * top-level keys in the store's order and each record's fields in the
  * order it wants them.
  *
- * To a file: storewrite_open() first takes an exclusive lock (flock) on
- * FILE.lock beside it, held until commit or abort, so that ausdash writers
+ * To a file: a symbolic link is written through (its target is replaced);
+ * a FIFO, device, directory or socket is refused.  storewrite_open() first
+ * takes an exclusive lock (flock) on FILE.lock beside it (never followed
+ * if it is a link), held until commit or abort, so that ausdash writers
  * never interleave; the data goes to a temporary file in the same
- * directory, which storewrite_commit() fsyncs and renames over FILE, then
+ * directory with the old file's owner, group and mode (or 0666 less the
+ * umask), which storewrite_commit() fsyncs and renames over FILE, then
  * fsyncs the directory.  A reader sees the old file or the new one, never
- * a part.  To standard output ("-"): no lock, no rename.
+ * a part.  A signal (INT, TERM, HUP) while the temporary file exists
+ * removes it.  To standard output ("-"): no lock, no rename.
  */
 #ifndef AUSDASH_STOREWRITE_H
 #define AUSDASH_STOREWRITE_H

@@ -29,7 +29,6 @@
 
 #define BACKFILL_JOB "ausdash-backfill"
 #define BACKFILL_LOCK "backfill"
-#define READ_CHUNK (256 * 1024)
 #define MAX_ENTITIES 16
 
 enum
@@ -360,12 +359,18 @@ show_progress(backfill *bf, bool force)
 static bool
 read_input(backfill *bf)
 {
-	unsigned char *buf = mem_malloc(READ_CHUNK);
+	size_t		bufsize = STOREREAD_CHUNK;
+	unsigned char *buf = mem_malloc(bufsize);
 	bool		ok = true;
 
 	for (;;)
 	{
-		ssize_t		n = read(bf->fd, buf, READ_CHUNK);
+		size_t		want = storeread_next_chunk(bf->sr);
+		ssize_t		n;
+
+		if (want > bufsize)
+			buf = mem_realloc(buf, bufsize = want);
+		n = storeread_read(bf->fd, buf, want);
 
 		if (db_interrupted())
 		{
@@ -741,7 +746,9 @@ main(int argc, char **argv)
 		}
 	}
 
-	if (bf.rejects && !reject_close(&bf.rejects) && code == AUSDASH_EXIT_OK)
+	/* a rejects file or a summary that was not written fails the run's report */
+	if (bf.rejects && !reject_close(&bf.rejects) &&
+		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL))
 		code = AUSDASH_EXIT_IOERR;
 	db_cancel_reset();
 	if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL)
@@ -757,7 +764,7 @@ main(int argc, char **argv)
 	sbuf_release(&bf.why);
 	datetoken_audit_release(&bf.dates);
 	free(bf.first_ignored);
-	if (!log_close_stdout() && code == AUSDASH_EXIT_OK)
+	if (!log_close_stdout() && (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL))
 		code = AUSDASH_EXIT_IOERR;
 	return code;
 }

@@ -79,8 +79,11 @@ list_formats(void)
 	exit(log_close_stdout() ? AUSDASH_EXIT_OK : AUSDASH_EXIT_IOERR);
 }
 
-/* Reads the whole payload; exits on errors. */
-static void
+/*
+ * Reads the whole payload, or MAX_PAYLOAD + 1 bytes of it: false when it
+ * is larger.  Exits on read errors.
+ */
+static bool
 read_payload(const char *input, sbuf *out)
 {
 	int			fd = opt_open_input(input, "payload", NULL);
@@ -100,11 +103,11 @@ read_payload(const char *input, sbuf *out)
 		out->len += n;
 		out->data[out->len] = '\0';
 		if ((long) out->len > MAX_PAYLOAD)
-			log_fatal(AUSDASH_EXIT_DATAERR, "payload \"%s\" is larger than %ld MB", input,
-					  MAX_PAYLOAD / (1024 * 1024));
+			break;
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
+	return (long) out->len <= MAX_PAYLOAD;
 }
 
 int
@@ -196,13 +199,27 @@ main(int argc, char **argv)
 	sbuf_init(&raw);
 	sbuf_init(&decoded);
 	sbuf_init(&why);
-	read_payload(input, &raw);
 	r.input = input;
+	if (!read_payload(input, &raw))
+		sbuf_appendf(&why, "payload \"%s\" is larger than %ld MB", input,
+					 MAX_PAYLOAD / (1024 * 1024));
+	else if (raw.len == 0)
+		sbuf_appendf(&why, "payload \"%s\" is empty", input);
+	else
+		ingest_text(r.format, input, raw.data, raw.len, &text, &text_len, &decoded, &why);
 	r.input_bytes = (long long) raw.len;
-	if (raw.len == 0)
-		log_fatal(AUSDASH_EXIT_DATAERR, "payload \"%s\" is empty", input);
-	if (!ingest_text(r.format, input, raw.data, raw.len, &text, &text_len, &decoded, &why))
-		log_fatal(AUSDASH_EXIT_DATAERR, "%s", why.data);
+	if (why.len > 0)
+	{
+		/* bad input is a failed run in the ledger, as a bad store is for backfill */
+		log_error("%s", why.data);
+		ingestrun_start(&r, &dbo);
+		r.in->exit_code = AUSDASH_EXIT_DATAERR;
+		code = ingestrun_end(&r, false);
+		sbuf_release(&raw);
+		sbuf_release(&decoded);
+		sbuf_release(&why);
+		return code;
+	}
 	if (text != raw.data)
 		log_info("\"%s\" is not UTF-8: read as Windows-1252 and stored as UTF-8", input);
 	/* the checksum of what is stored: the payload's bytes when they are UTF-8 */

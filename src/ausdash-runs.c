@@ -48,7 +48,8 @@ help(const char *progname)
 
 /*
  * Per job, as of $1 (epoch ms): the last run, the last success, failures
- * since it, rows in the window ($2 ms), runs running (and whether their
+ * since it (a crash counts: abandoned runs, and running rows whose lock is
+ * gone), rows in the window ($2 ms), runs running (and whether their
  * session still holds the run's advisory lock), abandoned since the last
  * success.
  */
@@ -69,7 +70,10 @@ static const char *const runs_sql =
 "  pg_catalog.floor(EXTRACT(epoch FROM j.last_at) * 1000)::bigint,"
 "  (SELECT r.status FROM r WHERE r.job = j.job ORDER BY r.started_at DESC LIMIT 1),"
 "  COALESCE(pg_catalog.floor(EXTRACT(epoch FROM j.ok_fin) * 1000)::bigint, -1),"
-"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND r.status = 'failed'"
+"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND (r.status IN ('failed', 'abandoned')"
+"     OR (r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l"
+"       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)))"
 "     AND (j.ok_at IS NULL OR r.started_at > j.ok_at)),"
 "  (SELECT COALESCE(pg_catalog.sum(r.rows_inserted), 0) FROM r WHERE r.job = j.job"
 "     AND r.started_at > r.at - $2::bigint * interval '1 millisecond'),"
@@ -187,7 +191,7 @@ main(int argc, char **argv)
 		report_num(r, "success_age_seconds", age, "ausdash_runs_success_age_seconds",
 				   "Time since the job's last successful run.");
 		report_int(r, "consecutive_failures", failures, "ausdash_runs_consecutive_failures",
-				   "Failed runs of the job since its last success.");
+				   "Failed or crashed (abandoned) runs of the job since its last success.");
 		report_num(r, "rows_inserted", PQgetvalue(res, i, 5), "ausdash_runs_rows_inserted",
 				   "Rows inserted by the job's runs in the window.");
 		report_num(r, "rows_updated", PQgetvalue(res, i, 6), "ausdash_runs_rows_updated",

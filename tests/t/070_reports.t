@@ -234,4 +234,17 @@ is_deeply([ @{ $r{'sync-housing-rba-daily'} }{qw(running abandoned status)} ], [
 	'runs: a running row whose lock is gone is abandoned: warning');
 $blocker->kill_kill;
 
+# a crash loop is not healthy: four abandoned runs in a row are four failures
+$node->psql("INSERT INTO public.ingestion_runs (run_id, job, status, started_at, finished_at, source_id) "
+	  . "SELECT 'crash-' || i, 'sync-crash-loop', CASE WHEN i = 0 THEN 'ok' ELSE 'abandoned' END, "
+	  . "now() - (10 - i) * interval '5 minutes', now() - (10 - i) * interval '5 minutes' + interval '1 second', "
+	  . "'aemo_wholesale' FROM generate_series(0, 4) i");
+($code, $out) = run_command([ 'ausdash-runs', '--format=json' ]);
+%r = map { ($_->{job} => $_) } @{ $json->decode($out)->{jobs} };
+is_deeply([ @{ $r{'sync-crash-loop'} }{qw(consecutive_failures abandoned status)} ], [ 4, 4, 'critical' ],
+	'runs: four crashes in a row are four consecutive failures: critical');
+($code, $out) = run_command([ 'ausdash-freshness', '--format=json', '--all' ]);
+my ($crash) = grep { $_->{job} eq 'sync-crash-loop' } @{ $json->decode($out)->{sources} // [] };
+is($crash && $crash->{consecutive_failures}, 4, 'freshness counts them the same way');
+
 done_testing();

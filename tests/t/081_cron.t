@@ -66,6 +66,14 @@ write_file("$TMP/cron.env", slurp_file("$TMP/cron.env") . "AUSDASH_URL_ABS_CPI=f
 is($code, 137, 'a feed that cannot be fetched: 100 + curl\'s exit status (37)');
 like($err, qr/could not fetch file:\/\/.*missing\.json for abs_cpi \(curl exit 37\); nothing ingested/,
 	'and says so');
+# credentials in a feed URL stay out of the message (it goes to cron mail)
+write_file("$TMP/cron.env", slurp_file("$TMP/cron.env")
+	  . "AUSDASH_URL_EIA_ELECTRICITY='http://user:PW\@127.0.0.1:1/x.json?api_key=SECRET&series=1&token=T0K'\n");
+($code, $out, $err) = run_command([ 'ausdash-cron', 'ingest', 'eia_electricity' ]);
+ok($code > 100, 'a feed behind credentials that cannot be fetched: 100 + curl\'s status');
+like($err, qr{could not fetch http://\*\*\*\@127\.0\.0\.1:1/x\.json\?api_key=\*\*\*&series=1&token=\*\*\* for eia_electricity},
+	'the URL is shown without its user, password, key or token');
+unlike($err, qr/PW|SECRET|T0K/, 'no credential in the message');
 ($code, $out, $err) = run_command([ 'ausdash-cron', 'ingest', 'rba_rates', 'rba-table' ]);
 is($code, 65, 'a payload of the wrong shape: ausdash-ingest\'s bad-input status');
 like($err, qr/ausdash-ingest: error: "-"/, 'with ausdash-ingest\'s message');

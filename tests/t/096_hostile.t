@@ -62,6 +62,15 @@ refused('ndjson, 1M nested objects on a line',
 	[ 'ausdash-ingest', '--source=demo_feed', '--format=ndjson', $deep_obj ], 65,
 	qr/"\Q$deep_obj\E", line 1: refused at byte 323 of the line: JSON nested deeper than 64 levels/);
 
+# wide rather than deep: 13.5 million values would take more than 1 GiB as a tree
+{
+	my $wide = "$TMP/wide.json";
+	write_file($wide, '{"data":[' . ('0,' x 13_500_000) . '0]}');
+	refused('aer-prd-json, 13.5 million values', [ 'ausdash-ingest', '--source=aer_prd', $wide ], 65,
+		qr/"\Q$wide\E", line 1: the parsed JSON would take more than 1024 MB of memory, at byte \d+/);
+	unlink $wide;
+}
+
 my $deep_store = "$TMP/deep-store.json";
 write_file($deep_store, '{"version":1,"updatedAt":"2026-02-27T02:05:00Z","observations":[{"seriesId":'
 	  . ('[' x $n) . (']' x $n) . '}]}');

@@ -1,5 +1,6 @@
 /*
- * tests/unit/test_db.c - password redaction in connection messages.
+ * tests/unit/test_db.c - password redaction in connection messages and in
+ * argv.
  */
 #include "unit.h"
 
@@ -55,6 +56,35 @@ test_pgpassword(void **state)
 	unsetenv("PGPASSWORD");
 }
 
+/* -d's password is overwritten in argv (ps, /proc/PID/cmdline); the copy keeps it */
+static void
+test_argv_scrubbed(void **state)
+{
+	static const struct
+	{
+		const char *arg;
+		const char *shown;
+	}			cases[] = {
+		{"postgresql://bob:s3cret@db.example/x", "postgresql://bob:xxxxxx@db.example/x"},
+		{"host=x password=s3cret user=bob", "host=x password=xxxxxx user=bob"},
+		{"host=x password = 's3 cret' user=bob", "host=x password = xxxxxxxxx user=bob"},
+		{"postgresql://h/db?password=s3cret&user=bob", "postgresql://h/db?password=xxxxxx&user=bob"},
+		{"host=x user=bob", "host=x user=bob"},
+	};
+
+	for (size_t i = 0; i < lengthof(cases); i++)
+	{
+		db_options	o;
+		char	   *arg = strdup(cases[i].arg);
+
+		db_options_init(&o);
+		assert_true(db_options_parse(&o, 'd', arg));
+		assert_string_equal(arg, cases[i].shown);
+		assert_string_equal(o.dbname, cases[i].arg);
+		free(arg);
+	}
+}
+
 int
 main(void)
 {
@@ -63,6 +93,7 @@ main(void)
 		cmocka_unit_test(test_keyword_pairs),
 		cmocka_unit_test(test_password_from_conninfo),
 		cmocka_unit_test(test_pgpassword),
+		cmocka_unit_test(test_argv_scrubbed),
 	};
 
 	return UNIT_RUN(tests);

@@ -7,6 +7,7 @@
 
 #include "../../lib/feed.h"
 #include "../../lib/isotime.h"
+#include "../../lib/utf8.h"
 #include "../../lib/banned.h"
 
 static const char *
@@ -89,12 +90,12 @@ test_text(void **state)
 {
 	sbuf		out;
 
-	assert_int_equal(feed_utf8_invalid("plain", 5), -1);
-	assert_int_equal(feed_utf8_invalid("en \xe2\x80\x93 dash", 11), -1);
-	assert_int_equal(feed_utf8_invalid("en \x96 dash", 9), 3);
-	assert_int_equal(feed_utf8_invalid("\xc0\xaf", 2), 0);	/* overlong */
-	assert_int_equal(feed_utf8_invalid("\xed\xa0\x80", 3), 0);	/* surrogate */
-	assert_int_equal(feed_utf8_invalid("ab\xe2\x80", 4), 2);	/* cut short */
+	assert_int_equal(utf8_invalid("plain", 5), -1);
+	assert_int_equal(utf8_invalid("en \xe2\x80\x93 dash", 11), -1);
+	assert_int_equal(utf8_invalid("en \x96 dash", 9), 3);
+	assert_int_equal(utf8_invalid("\xc0\xaf", 2), 0);	/* overlong */
+	assert_int_equal(utf8_invalid("\xed\xa0\x80", 3), 0);	/* surrogate */
+	assert_int_equal(utf8_invalid("ab\xe2\x80", 4), 2);	/* cut short */
 	sbuf_init(&out);
 	feed_cp1252_to_utf8("a\x96z\xe9\x80", 5, &out);
 	assert_string_equal(out.data, "a\xe2\x80\x93z\xc3\xa9\xe2\x82\xac");

@@ -191,6 +191,41 @@ test_nul_and_position(void **state)
 	sbuf_release(&c.out);
 }
 
+/* A string that runs on across chunks doubles the next chunk: linear, not quadratic. */
+static void
+test_chunks_double_in_a_long_string(void **state)
+{
+	static const char head[] = "{\"version\":1,\"updatedAt\":\"2026-01-01\",\"x\":\"";
+	static const char tail[] = "\"," MINIMAL_TAIL;
+	collect		c = {{0}, -1};
+	storeread  *sr;
+	char	   *a = malloc(4 * STOREREAD_CHUNK);
+	size_t		want;
+
+	memset(a, 'a', 4 * STOREREAD_CHUNK);
+	memcpy(a, head, sizeof(head) - 1);
+	sbuf_init(&c.out);
+	log_set_level(LOG_LEVEL_ERROR);
+	sr = storeread_new("s.json", &handler, &c, true);
+	assert_int_equal(storeread_next_chunk(sr), STOREREAD_CHUNK);
+	assert_true(storeread_feed(sr, a, STOREREAD_CHUNK));
+	want = storeread_next_chunk(sr);
+	assert_int_equal(want, 2 * STOREREAD_CHUNK);
+	assert_true(storeread_feed(sr, a + sizeof(head), want));
+	assert_int_equal(storeread_next_chunk(sr), 4 * STOREREAD_CHUNK);
+	/* a \" inside does not end the string */
+	assert_true(storeread_feed(sr, "\\\"", 2));
+	assert_true(storeread_feed(sr, a + sizeof(head), STOREREAD_CHUNK));
+	assert_int_equal(storeread_next_chunk(sr), 2 * STOREREAD_CHUNK);
+	/* out of the string: back to the normal size */
+	assert_true(storeread_feed(sr, tail, sizeof(tail) - 1));
+	assert_int_equal(storeread_next_chunk(sr), STOREREAD_CHUNK);
+	assert_true(storeread_finish(sr));
+	storeread_free(&sr);
+	sbuf_release(&c.out);
+	free(a);
+}
+
 static void
 test_ignore_unknown(void **state)
 {
@@ -246,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_shape_errors),
 		cmocka_unit_test(test_nul_and_position),
 		cmocka_unit_test(test_ignore_unknown),
+		cmocka_unit_test(test_chunks_double_in_a_long_string),
 		cmocka_unit_test(test_handler_stops),
 	};
 
