@@ -47,6 +47,12 @@ datetoken_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+bool
+datetoken_cursor_stays(const char *old, const char *new_cursor, bool allow_rewind)
+{
+	return old && old[0] && !allow_rewind && datetoken_cmp(new_cursor, old) < 0;
+}
+
 const char *
 datetoken_impossible(const char *t, size_t len)
 {

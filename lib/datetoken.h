@@ -28,6 +28,14 @@ bool		datetoken_ms(const char *token, int64_t *ms);
 int			datetoken_cmp(const char *a, const char *b);
 
 /*
+ * The cursor rule every writer follows (ingest, the store backend,
+ * backfill): a source's cursor moves forward only.  True when moving it
+ * from old (NULL or "" for none) to new would move it back and
+ * allow_rewind is false: the old one stays.
+ */
+bool		datetoken_cursor_stays(const char *old, const char *new_cursor, bool allow_rewind);
+
+/*
  * Why token[0..len) has a date's shape (YYYY-MM-DD, YYYY-MM, YYYY-Qn, or
  * YYYY-MM-DDT... ) but is not a date: a static reason ("day out of
  * range"); NULL when it is a date, or free text of another shape.

@@ -287,8 +287,7 @@ move_cursor(ingest *in)
 	PQclear(res);
 	if (in->old_cursor[0] && strcmp(in->old_cursor, in->cursor) == 0)
 		return true;
-	if (in->old_cursor[0] && datetoken_cmp(in->cursor, in->old_cursor) < 0 &&
-		!in->allow_rewind)
+	if (datetoken_cursor_stays(in->old_cursor, in->cursor, in->allow_rewind))
 	{
 		in->cursor_kept = true;
 		log_info("cursor of %s stays at %s (this payload's newest date is %s)",

@@ -171,6 +171,7 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 		case LOCK_BUSY:
 			log_error("another run of source \"%s\" is in progress (advisory lock \"%s\" is "
 					  "held)", r->source_id, r->lock_name);
+			lock_log_holder(r->conn, r->lock_name);
 			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
 			db_disconnect(&r->conn);
 			exit(AUSDASH_EXIT_LOCKED);
@@ -530,6 +531,17 @@ fail(ingestrun *r)
 	snprintf(summary, sizeof(summary), "%s", log_last_error());
 	if (r->conn && !db_connection_lost(r->conn))
 		PQclear(PQexec(r->conn, "ROLLBACK"));
+	if (r->nothing_to_do && r->run.begun && r->conn)
+	{
+		/* an operator's no-op is no alarm: the run row it began goes again */
+		const char *params[1] = {r->run.run_id};
+
+		if (db_command(r->conn, "DELETE FROM public.ingestion_runs "
+					   "WHERE run_id = $1 AND status = 'running'", 1, params))
+			log_detail("Nothing was replayed and no run is recorded.");
+		print_json(r, "nothing_to_do", summary);
+		return code;
+	}
 	counts(r, &t);
 	t.inserted = t.updated = t.unchanged = 0;
 	if (r->run.begun && run_fail(r->conn, &r->run, summary, &t))

@@ -77,6 +77,7 @@ typedef struct ingestrun
 	char		snapshot_id[200];	/* ingest: the snapshot stored */
 	char		duplicate_of[200];	/* ingest: the snapshot it duplicates */
 	bool		skipped;		/* ingest: this job mapped that payload already */
+	bool		nothing_to_do;	/* replay: no snapshot matched; no run is kept */
 	long long	snapshots;		/* replay: snapshots mapped */
 
 	/* the store backend (ingest): set before ingestrun_start */

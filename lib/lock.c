@@ -73,6 +73,40 @@ lock_acquire(PGconn *conn, const char *name, long wait_ms)
 	}
 }
 
+void
+lock_log_holder(PGconn *conn, const char *name)
+{
+	char		keytext[32];
+	const char *params[1] = {keytext};
+	PGresult   *res;
+
+	snprintf(keytext, sizeof(keytext), "%" PRId64, lock_key(name));
+	res = db_query(conn,
+				   "SELECT a.pid, COALESCE(NULLIF(a.application_name, ''), 'no application_name'),"
+				   "  COALESCE(pg_catalog.host(a.client_addr), 'the local socket'),"
+				   "  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.backend_start))::bigint,"
+				   "  CASE WHEN a.xact_start IS NULL THEN 'it is not in a transaction'"
+				   "    ELSE 'its transaction has run for ' || pg_catalog.floor(EXTRACT(epoch FROM"
+				   "      pg_catalog.now() - a.xact_start))::bigint || ' s' END,"
+				   "  (SELECT r.run_id FROM public.ingestion_runs r WHERE r.lock_key = $1::pg_catalog.int8"
+				   "     AND r.status = 'running' AND r.pid IS NOT NULL ORDER BY r.started_at DESC LIMIT 1)"
+				   " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+				   " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+				   "   AND ((l.classid::pg_catalog.int8 << 32) | l.objid::pg_catalog.int8) = $1::pg_catalog.int8",
+				   1, params);
+	if (res == NULL)
+		return;
+	if (PQntuples(res) == 0)
+		log_detail("The holder has just let go of it.");
+	else
+		log_detail("Held by PID %s (%s, from %s), whose session started %s s ago; "
+				   "%s%s%s.", PQgetvalue(res, 0, 0),
+				   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+				   PQgetvalue(res, 0, 4), PQgetisnull(res, 0, 5) ? "" : "; it is recording run ",
+				   PQgetvalue(res, 0, 5));
+	PQclear(res);
+}
+
 bool
 lock_release(PGconn *conn, const char *name)
 {

@@ -28,6 +28,14 @@ int64_t		lock_key(const char *name);
  */
 lock_result lock_acquire(PGconn *conn, const char *name, long wait_ms);
 
+/*
+ * After a LOCK_BUSY and the caller's error message: a detail line naming
+ * the session that holds the lock (pid, application_name, client address,
+ * how long its session and its transaction have run, the run it is
+ * recording, if any), from pg_locks and pg_stat_activity.
+ */
+void		lock_log_holder(PGconn *conn, const char *name);
+
 /* Releases the lock; false (logged) if it was not held or the query failed. */
 bool		lock_release(PGconn *conn, const char *name);
 

@@ -412,8 +412,7 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 	snprintf(st.counts[0], sizeof(st.counts[0]), "%lld", res->inserted);
 	snprintf(st.counts[1], sizeof(st.counts[1]), "%lld", res->updated);
 	st.move_cursor = !res->duplicate && run->cursor[0] &&
-		(res->old_cursor[0] == '\0' || run->allow_rewind ||
-		 datetoken_cmp(run->cursor, res->old_cursor) >= 0);
+		!datetoken_cursor_stays(res->old_cursor, run->cursor, run->allow_rewind);
 	storewrite_meta(st.sw, "1", st.now);
 	if (!read_store(run->path, &second, &st))
 	{

@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -109,6 +110,45 @@ cleanup_disarm(void)
 
 /* --- locking and files ----------------------------------------------------- */
 
+/* A detail line naming the process that holds the flock on fd (Linux's /proc/locks). */
+static void
+log_flock_holder(int fd)
+{
+	struct stat st;
+	FILE	   *fp;
+	char		line[256];
+
+	if (fstat(fd, &st) != 0 || (fp = fopen("/proc/locks", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp))
+	{
+		char		kind[16];
+		int			pid;
+		unsigned	maj,
+					min;
+		unsigned long ino;
+		char		path[64];
+		char		comm[64] = "";
+		FILE	   *c;
+
+		if (strstr(line, "->") ||
+			sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &pid, &maj, &min, &ino) != 5 ||
+			strcmp(kind, "FLOCK") != 0 || ino != (unsigned long) st.st_ino ||
+			maj != major(st.st_dev) || min != minor(st.st_dev))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if ((c = fopen(path, "r")) != NULL)
+		{
+			if (fgets(comm, sizeof(comm), c))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(c);
+		}
+		log_detail("Held by PID %d (%s).", pid, comm[0] ? comm : "its name cannot be read");
+		break;
+	}
+	fclose(fp);
+}
+
 /*
  * FILE.lock beside the store: never followed if it is a link (a planted
  * link would make us create or truncate its target), opened read-only so
@@ -155,6 +195,7 @@ take_lock(storewrite *sw, long wait_ms, bool *locked, const struct stat *store)
 		if (wait_ms >= 0 && timeutil_now_ms() - start >= wait_ms)
 		{
 			log_error("another writer holds the store's lock \"%s\"", lockpath);
+			log_flock_holder(sw->lockfd);
 			*locked = true;
 			free(lockpath);
 			return false;

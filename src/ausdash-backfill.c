@@ -40,7 +40,8 @@ enum
 	OPT_LOCK_WAIT,
 	OPT_MAX_ERRORS,
 	OPT_REJECTS,
-	OPT_STRICT_DATES
+	OPT_STRICT_DATES,
+	OPT_ALLOW_REWIND
 };
 
 typedef struct backfill
@@ -53,6 +54,7 @@ typedef struct backfill
 	int			max_errors;
 	const char *rejects_path;
 	datetoken_audit dates;		/* .strict: --strict-dates */
+	bool		allow_rewind;	/* --allow-cursor-rewind */
 	long		lock_wait_ms;
 	stage_index_build index_build;
 
@@ -70,6 +72,9 @@ typedef struct backfill
 	long long	read[MAX_ENTITIES];
 	long long	rejected[MAX_ENTITIES];
 	long long	errors;
+	sbuf		db_cursors;		/* the database's cursors: source\0cursor\0... */
+	sbuf		kept;			/* cursors kept: source\0kept\0store's\0... */
+	long long	cursors_kept;
 	int			exit_code;		/* set by whatever stopped the run */
 	char	   *version;
 	char	   *updated_at;
@@ -104,6 +109,7 @@ help(const char *progname)
 		   "      --max-errors=N        reject up to N bad records, load the rest and exit\n"
 		   "                            with status 2 (default: 0)\n"
 		   "      --rejects=FILE        write each rejected record to FILE (NDJSON)\n"
+		   "      --allow-cursor-rewind let the store move a source's cursor back\n"
 		   "      --strict-dates        reject observations whose date looks like a date\n"
 		   "                            but is none (2025-02-30), instead of a warning\n"
 		   "  -q, --quiet               print errors only\n"
@@ -251,6 +257,62 @@ on_array_begin(void *arg, const entity_desc *d)
 	return true;
 }
 
+/* Reads the database's cursors (in the loading transaction, locked). */
+static bool
+load_cursors(backfill *bf)
+{
+	PGresult   *res = db_query(bf->conn, "SELECT source_id, cursor FROM public.source_cursors "
+								 "FOR UPDATE", 0, NULL);
+
+	if (res == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		sbuf_append(&bf->db_cursors, PQgetvalue(res, i, 0), PQgetlength(res, i, 0) + 1);
+		sbuf_append(&bf->db_cursors, PQgetvalue(res, i, 1), PQgetlength(res, i, 1) + 1);
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
+ * The cursor rule of ingest: a store's cursor older than the database's
+ * does not move it back (unless --allow-cursor-rewind); the record is left
+ * out and named in the run's details.
+ */
+static bool
+cursor_stays(backfill *bf, const entity_record *rec)
+{
+	const entity_field *src = entity_record_field(rec, "sourceId");
+	const entity_field *cur = entity_record_field(rec, "cursor");
+	char	   *store_cursor;
+	bool		stays = false;
+
+	if (src == NULL || cur == NULL)
+		return false;
+	store_cursor = mem_strndup(cur->val, cur->len);
+	for (size_t off = 0; off < bf->db_cursors.len;)
+	{
+		const char *id = bf->db_cursors.data + off;
+		const char *db_cursor = id + strlen(id) + 1;
+
+		off = (size_t) (db_cursor + strlen(db_cursor) + 1 - bf->db_cursors.data);
+		if (strlen(id) != src->len || memcmp(id, src->val, src->len) != 0 ||
+			!datetoken_cursor_stays(db_cursor, store_cursor, bf->allow_rewind))
+			continue;
+		stays = true;
+		bf->cursors_kept++;
+		log_info("cursor of %s stays at %s (the store's is older: %s)", id, db_cursor,
+				 store_cursor);
+		sbuf_append(&bf->kept, id, strlen(id) + 1);
+		sbuf_append(&bf->kept, db_cursor, strlen(db_cursor) + 1);
+		sbuf_append(&bf->kept, store_cursor, strlen(store_cursor) + 1);
+		break;
+	}
+	free(store_cursor);
+	return stays;
+}
+
 /* Where an observation's date is, for datetoken_audit_record(). */
 static void
 date_where(sbuf *out, void *arg, const entity_record *rec)
@@ -273,6 +335,11 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	if (strcmp(d->name, "observations") == 0 &&
 		!datetoken_audit_record(&bf->dates, rec, date_where, bf, &bf->why))
 		return reject(bf, d, rec, "date", bf->why.data);
+	if (strcmp(d->name, "sourceCursors") == 0 && cursor_stays(bf, rec))
+	{
+		bf->read[entity_index(d)]++;	/* read, and left as the database has it */
+		return true;
+	}
 	if (bf->ignore_unknown && !d->extra)
 	{
 		/* fields without a column: a field is never twice, so count them */
@@ -499,6 +566,22 @@ summary_json(const backfill *bf, const char *status, bool pretty, const char *er
 	jsonw_int(g, "ignored_keys", storeread_ignored_keys(bf->sr));
 	jsonw_int(g, "ignored_fields", bf->ignored_fields);
 	jsonw_int(g, "impossible_dates", bf->dates.count);
+	jsonw_key(g, "cursors_kept");
+	yajl_gen_array_open(g);
+	for (size_t off = 0; off < bf->kept.len;)
+	{
+		const char *src = bf->kept.data + off;
+		const char *kept = src + strlen(src) + 1;
+		const char *store = kept + strlen(kept) + 1;
+
+		yajl_gen_map_open(g);
+		jsonw_str(g, "source", src);
+		jsonw_str(g, "kept", kept);
+		jsonw_str(g, "store", store);
+		yajl_gen_map_close(g);
+		off = (size_t) (store + strlen(store) + 1 - bf->kept.data);
+	}
+	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 }
@@ -586,6 +669,7 @@ main(int argc, char **argv)
 		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"strict-dates", no_argument, NULL, OPT_STRICT_DATES},
+		{"allow-cursor-rewind", no_argument, NULL, OPT_ALLOW_REWIND},
 		DB_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -605,6 +689,8 @@ main(int argc, char **argv)
 	memset(&bf, 0, sizeof(bf));
 	sbuf_init(&bf.why);
 	datetoken_audit_init(&bf.dates, false);
+	sbuf_init(&bf.db_cursors);
+	sbuf_init(&bf.kept);
 	bf.started_ms = timeutil_now_ms();
 	bf.progress_ms = bf.started_ms;	/* the first report after one interval */
 	bf.index_build = STAGE_INDEX_AUTO;
@@ -644,6 +730,9 @@ main(int argc, char **argv)
 			case OPT_STRICT_DATES:
 				bf.dates.strict = true;
 				break;
+			case OPT_ALLOW_REWIND:
+				bf.allow_rewind = true;
+				break;
 			default:
 				opt_bad_option();
 		}
@@ -670,6 +759,7 @@ main(int argc, char **argv)
 		case LOCK_BUSY:
 			log_error("another backfill is running (advisory lock \"%s\" is held)",
 					  BACKFILL_LOCK);
+			lock_log_holder(bf.conn, BACKFILL_LOCK);
 			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
 			db_disconnect(&bf.conn);
 			exit(AUSDASH_EXIT_LOCKED);
@@ -707,6 +797,7 @@ main(int argc, char **argv)
 		!db_command(bf.conn, "SET LOCAL temp_buffers = '1GB'", 0, NULL) ||
 		!db_command(bf.conn, "SET LOCAL work_mem = '256MB'", 0, NULL) ||
 		!db_command(bf.conn, "SET LOCAL maintenance_work_mem = '256MB'", 0, NULL) ||
+		!load_cursors(&bf) ||
 		!read_input(&bf) ||
 		!merge_all(&bf))
 		code = fail_run(&bf);
@@ -763,6 +854,8 @@ main(int argc, char **argv)
 	free(bf.updated_at);
 	sbuf_release(&bf.why);
 	datetoken_audit_release(&bf.dates);
+	sbuf_release(&bf.db_cursors);
+	sbuf_release(&bf.kept);
 	free(bf.first_ignored);
 	if (!log_close_stdout() && (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL))
 		code = AUSDASH_EXIT_IOERR;

@@ -172,6 +172,7 @@ main(int argc, char **argv)
 		if (lr == LOCK_BUSY)
 		{
 			log_error("another ausdash-migrate run holds the migration lock");
+			lock_log_holder(conn, MIGRATE_LOCK);
 			log_hint("Wait for it to finish, or raise --lock-wait.");
 			db_disconnect(&conn);
 			migrate_set_release(&set);

@@ -83,6 +83,7 @@ replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
 			log_error("source \"%s\" has no stored snapshots%s", r->source_id,
 					  since || until ? " in that time range" : "");
 		r->in->exit_code = AUSDASH_EXIT_NOINPUT;
+		r->nothing_to_do = true;
 		PQclear(res);
 		return false;
 	}

@@ -641,4 +641,25 @@ for my $case ([ 'UPDATE', "$TMP/three-changed.json", 'the merge' ],
 }
 $node->psql('DROP FUNCTION public.test_bump()');
 
+# --- cursors move one way, as ingest moves them (issue 17) --------------------------
+{
+	reset_db();
+	my $cursor = sub { '{"sourceId":"aemo_wholesale","cursor":"' . $_[0] . '","updatedAt":"2026-03-01T00:00:00Z"}' };
+	write_file("$TMP/cursor-new.json", store_json(sourceCursors => [ $cursor->('2026-02-27T02:10:00Z') ]));
+	write_file("$TMP/cursor-old.json", store_json(sourceCursors => [ $cursor->('2026-01-01T20:45:00Z') ]));
+	backfill_json([ "$TMP/cursor-new.json" ], 'a store with a newer cursor');
+	my $j = backfill_json([ "$TMP/cursor-old.json" ], 'then a store with an older one');
+	is($node->psql("SELECT cursor FROM public.source_cursors WHERE source_id = 'aemo_wholesale'"),
+		'2026-02-27T02:10:00Z', 'the older cursor does not move it back');
+	is_deeply($j->{cursors_kept}, [ { source => 'aemo_wholesale', kept => '2026-02-27T02:10:00Z',
+		store => '2026-01-01T20:45:00Z' } ], 'the summary (and the run\'s details) say which was kept');
+	is($node->psql("SELECT details->'cursors_kept'->0->>'store' FROM public.ingestion_runs "
+		  . "WHERE job = 'ausdash-backfill' ORDER BY started_at DESC LIMIT 1"), '2026-01-01T20:45:00Z',
+		'the run\'s details too');
+	$j = backfill_json([ '--allow-cursor-rewind', "$TMP/cursor-old.json" ], '--allow-cursor-rewind');
+	is($node->psql("SELECT cursor FROM public.source_cursors WHERE source_id = 'aemo_wholesale'"),
+		'2026-01-01T20:45:00Z', '--allow-cursor-rewind moves it back');
+	is_deeply($j->{cursors_kept}, [], 'and keeps none');
+}
+
 done_testing();

@@ -358,8 +358,15 @@ my $snap = $node->psql("SELECT snapshot_id FROM public.raw_snapshots WHERE forma
 	'--dry-run' ]);
 $j = JSON::PP->new->decode($out);
 is_deeply([ $code, $j->{snapshots}, $j->{observations}{read} ], [ 0, 1, 3 ], 'replay --snapshot --dry-run');
-command_checks_all([ 'ausdash-replay', '--source=aemo_wholesale', '--since=2999-01-01' ], 66, [],
-	[qr/source "aemo_wholesale" has no stored snapshots in that time range/], 'replay: nothing to replay');
+{
+	my $runs = $node->psql("SELECT count(*) || '/' || count(*) FILTER (WHERE status = 'failed') "
+		  . "FROM public.ingestion_runs");
+	command_checks_all([ 'ausdash-replay', '--source=aemo_wholesale', '--since=2999-01-01' ], 66, [],
+		[qr/source "aemo_wholesale" has no stored snapshots in that time range/,
+		 qr/Nothing was replayed and no run is recorded/], 'replay: nothing to replay');
+	is($node->psql("SELECT count(*) || '/' || count(*) FILTER (WHERE status = 'failed') "
+		  . "FROM public.ingestion_runs"), $runs, 'replay: nothing to replay leaves the ledger alone (no failed run)');
+}
 command_checks_all([ 'ausdash-replay', '--source=aer_prd', '--format=rba-table' ], 65, [],
 	[qr/"snapshot aer_prd-\d+-[0-9a-f]+", line 1: /], 'replay with the wrong format: the snapshot named');
 is(state(), $before, 'failed replays changed nothing');

@@ -202,6 +202,18 @@ SKIP:
 		like($err, qr/is not a regular file \(\Q$t->[0]\E\)/, "export to $t->[0]: said so");
 	}
 	ok(-p "$dir/fifo" && -c '/dev/full', 'the FIFO and the device are still what they were');
+	mkdir "$dir/adir";
+	($got, $out, $err) = run_command([ 'ausdash-export', '-o', "$dir/adir" ]);
+	is($got, 74, 'export to a directory: refused');
+	like($err, qr/is not a regular file \(a directory\)/, 'export to a directory: said so');
+	# a held store lock names its holder (issue 17)
+	my $holder = IPC::Run::start([ 'flock', "$new.lock", 'sleep', '5' ]);
+	sleep 0.3;
+	($got, $out, $err) = run_command([ 'ausdash-export', '-o', $new ]);
+	is($got, 75, 'a held store lock: exit 75');
+	like($err, qr/another writer holds the store's lock ".*new\.json\.lock"\n.*detail: Held by PID \d+ \(flock\)\./,
+		'the message names the process that holds it');
+	$holder->kill_kill;
 }
 {
 	# SIGTERM while the temporary file is written: removed, said, store unchanged
