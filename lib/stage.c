@@ -377,7 +377,8 @@ drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 
 		if (fn)
 			ok = fn(arg, d, value_ll(res, i, 0), value_ll(res, i, 1), value_ll(res, i, 2),
-					PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
+					PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
+					strcmp(PQgetvalue(res, i, 5), "t") == 0);
 		else
 		{
 			log_error("%s[%s] has the same content as \"%s\"", d->name,

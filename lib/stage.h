@@ -84,13 +84,14 @@ void		stage_copy_abort(stage *s, const char *reason);
 /*
  * Called for each staged row that conflicts with another row under
  * another key (the "conflicts" statement of d's SQL, if it has one): the
- * row's position (ord, line, byte offset), its key and the other row's
- * key.  Returns true to drop the row (it is then not merged; it counts as
- * a conflict) or false to fail the merge.
+ * row's position (ord, line, byte offset), its key, the other row's key
+ * and whether that one is stored already (true) or staged earlier from the
+ * same input (false).  Returns true to drop the row (it is then not
+ * merged; it counts as a conflict) or false to fail the merge.
  */
 typedef bool (*stage_conflict_fn) (void *arg, const entity_desc *d, long long ord,
 								   long long line, long long offset,
-								   const char *key, const char *other);
+								   const char *key, const char *other, bool stored);
 
 /*
  * Dedupes, resolves conflicts through fn (NULL: any conflict fails),

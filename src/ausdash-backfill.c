@@ -22,6 +22,7 @@
 #include "../lib/run.h"
 #include "../lib/sbuf.h"
 #include "../lib/sha256.h"
+#include "../lib/sqlset.h"
 #include "../lib/stage.h"
 #include "../lib/storeread.h"
 #include "../lib/timeutil.h"
@@ -75,6 +76,8 @@ typedef struct backfill
 	sbuf		db_cursors;		/* the database's cursors: source\0cursor\0... */
 	sbuf		kept;			/* cursors kept: source\0kept\0store's\0... */
 	long long	cursors_kept;
+	sbuf		aliases;		/* snapshotIds of another lineage: alias\0stored\0... */
+	long long	aliased;
 	int			exit_code;		/* set by whatever stopped the run */
 	char	   *version;
 	char	   *updated_at;
@@ -187,10 +190,15 @@ reject(backfill *bf, const entity_desc *d, const entity_record *rec,
 	return ok;
 }
 
-/* A staged row the server found to duplicate another under another key. */
+/*
+ * A staged row the server found to duplicate another under another key:
+ * a payload stored already under another snapshotId (a store of another
+ * lineage) is that payload, stored once, its id kept as an alias; the
+ * same payload twice in one store is a bad record.
+ */
 static bool
 reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
-				long long offset, const char *key, const char *other)
+				long long offset, const char *key, const char *other, bool stored)
 {
 	backfill   *bf = arg;
 	reject_info ri = {0};
@@ -198,6 +206,16 @@ reject_conflict(void *arg, const entity_desc *d, long long ord, long long line,
 	sbuf		path;
 	sbuf		reason;
 	bool		ok;
+
+	if (stored)
+	{
+		log_info("%s[%lld] \"%s\": its payload is stored as \"%s\"; kept as an alias of it",
+				 d->name, ord, key, other);
+		sbuf_append(&bf->aliases, key, strlen(key) + 1);
+		sbuf_append(&bf->aliases, other, strlen(other) + 1);
+		bf->aliased++;
+		return true;
+	}
 
 	sbuf_init(&where);
 	sbuf_init(&path);
@@ -519,12 +537,24 @@ gen_counts(yajl_gen g, long long read, const stage_counts *c, long long rejected
  * The summary as JSON (also the run's details); pretty for --json; error
  * (or NULL) for a failed run.
  */
+/* An entity's merge counts; a snapshot kept as an alias counts as a duplicate. */
+static stage_counts
+entity_counts(const backfill *bf, int i)
+{
+	stage_counts c = *stage_get_counts(bf->st, entity_all[i]);
+
+	if (strcmp(entity_all[i]->name, "rawSnapshots") == 0)
+		c.duplicates += bf->aliased;
+	return c;
+}
+
 static void
 summary_json(const backfill *bf, const char *status, bool pretty, const char *error,
 			 sbuf *out)
 {
 	yajl_gen	g = jsonw_new(out, pretty);
 	run_counts	t;
+	stage_counts c;
 
 	totals(bf, &t);
 	yajl_gen_map_open(g);
@@ -550,8 +580,8 @@ summary_json(const backfill *bf, const char *status, bool pretty, const char *er
 		jsonw_key(g, entity_all[i]->name);
 		yajl_gen_map_open(g);
 		jsonw_str(g, "table", entity_all[i]->table);
-		gen_counts(g, bf->read[i] + bf->rejected[i], stage_get_counts(bf->st, entity_all[i]),
-				   bf->rejected[i]);
+		c = entity_counts(bf, i);
+		gen_counts(g, bf->read[i] + bf->rejected[i], &c, bf->rejected[i]);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
@@ -599,11 +629,11 @@ summary_text(const backfill *bf, const char *status)
 			 "updated", "unchanged", "duplicates", "rejected");
 	for (int i = 0; i < entity_count; i++)
 	{
-		const stage_counts *c = stage_get_counts(bf->st, entity_all[i]);
+		stage_counts c = entity_counts(bf, i);
 
 		log_info("%-22s %10lld %10lld %10lld %10lld %10lld %10lld", entity_all[i]->name,
-				 bf->read[i] + bf->rejected[i], c->inserted, c->updated, c->unchanged,
-				 c->duplicates, bf->rejected[i]);
+				 bf->read[i] + bf->rejected[i], c.inserted, c.updated, c.unchanged,
+				 c.duplicates, bf->rejected[i]);
 	}
 	log_info("%-22s %10d %10lld %10lld %10lld %10d %10d", "(version, updatedAt)", 1,
 			 bf->meta.inserted, bf->meta.updated, bf->meta.unchanged, 0, 0);
@@ -622,6 +652,15 @@ merge_all(backfill *bf)
 			return false;
 		}
 		if (!stage_merge(bf->st, entity_all[i], reject_conflict, bf))
+			return false;
+	}
+	for (size_t off = 0; off < bf->aliases.len;)
+	{
+		const char *params[2] = {bf->aliases.data + off, NULL};
+
+		params[1] = params[0] + strlen(params[0]) + 1;
+		off = (size_t) (params[1] + strlen(params[1]) + 1 - bf->aliases.data);
+		if (!db_command(bf->conn, sqlset_get("raw_snapshots", "alias"), 2, params))
 			return false;
 	}
 	return stage_merge_meta(bf->st, bf->version, bf->updated_at, &bf->meta);
@@ -691,6 +730,7 @@ main(int argc, char **argv)
 	datetoken_audit_init(&bf.dates, false);
 	sbuf_init(&bf.db_cursors);
 	sbuf_init(&bf.kept);
+	sbuf_init(&bf.aliases);
 	bf.started_ms = timeutil_now_ms();
 	bf.progress_ms = bf.started_ms;	/* the first report after one interval */
 	bf.index_build = STAGE_INDEX_AUTO;
@@ -856,6 +896,7 @@ main(int argc, char **argv)
 	datetoken_audit_release(&bf.dates);
 	sbuf_release(&bf.db_cursors);
 	sbuf_release(&bf.kept);
+	sbuf_release(&bf.aliases);
 	free(bf.first_ignored);
 	if (!log_close_stdout() && (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL))
 		code = AUSDASH_EXIT_IOERR;

@@ -7,7 +7,7 @@
 -- name: conflicts
 -- Snapshots whose (source, checksum) is already stored, or staged earlier,
 -- under another snapshotId: the same payload twice.
-SELECT s.ord, s.line, s.byte_offset, s.snapshot_id, t.snapshot_id AS other_id
+SELECT s.ord, s.line, s.byte_offset, s.snapshot_id, t.snapshot_id AS other_id, true AS stored
 FROM pg_temp.ausdash_stage_raw_snapshots s
 JOIN public.raw_snapshots t
   ON t.source_id = s.source_id AND t.checksum_sha256 = s.checksum_sha256
@@ -15,12 +15,20 @@ JOIN public.raw_snapshots t
 WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_raw_snapshots o
                   WHERE o.snapshot_id = t.snapshot_id)
 UNION ALL
-SELECT s.ord, s.line, s.byte_offset, s.snapshot_id, e.snapshot_id
+SELECT s.ord, s.line, s.byte_offset, s.snapshot_id, e.snapshot_id, false
 FROM pg_temp.ausdash_stage_raw_snapshots s
 JOIN pg_temp.ausdash_stage_raw_snapshots e
   ON e.source_id = s.source_id AND e.checksum_sha256 = s.checksum_sha256
  AND e.snapshot_id <> s.snapshot_id AND e.ord < s.ord
 ORDER BY 1;
+
+-- name: alias
+-- A snapshotId of another store lineage for a payload stored under $2
+-- (migration 0007); a row already there is left as it is.
+INSERT INTO public.raw_snapshot_aliases AS a (alias_id, snapshot_id)
+VALUES ($1, $2)
+ON CONFLICT (alias_id) DO UPDATE SET snapshot_id = EXCLUDED.snapshot_id
+WHERE a.snapshot_id IS DISTINCT FROM EXCLUDED.snapshot_id;
 
 -- name: drop
 -- Removes a staged row (a rejected conflict) by its position.

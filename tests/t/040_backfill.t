@@ -379,11 +379,19 @@ is($node->psql('SELECT string_agg(snapshot_id, \',\' ORDER BY snapshot_id) FROM 
 	's-1,s-2', '... the first one and the other payload loaded');
 my ($conflict) = map { JSON::PP->new->decode($_) } split /\n/, slurp_file("$TMP/twice.ndjson");
 is("$conflict->{path}|$conflict->{key}", 'rawSnapshots[2]|s-3', '... the reject names it');
-# against a snapshot already in the database
+# against a snapshot already in the database: another store lineage (issue 17)
 write_file("$TMP/again.json", store_json(rawSnapshots => [ snapshot_json('s-9', 'c,d') ]));
-command_checks_all([ $tool, "$TMP/again.json" ], 65, [],
-	[qr/rawSnapshots\[0\]: same source and checksum as the stored snapshot "s-2"/],
-	'a payload already stored under another id: exit 65');
+$r = backfill_json([ "$TMP/again.json" ], 'a payload already stored under another id (another lineage)');
+is_deeply([ @{ $r->{entities}{rawSnapshots} }{qw(read inserted duplicates rejected)} ], [ 1, 0, 1, 0 ],
+	'... counts as a duplicate');
+is($node->psql("SELECT string_agg(snapshot_id, ',' ORDER BY snapshot_id) FROM public.raw_snapshots"),
+	's-1,s-2', '... the payload stays stored once');
+is($node->psql("SELECT alias_id || '->' || snapshot_id FROM public.raw_snapshot_aliases"), 's-9->s-2',
+	'... and its id is kept as an alias of the stored one');
+backfill_json([ "$TMP/again.json" ], 'the same store again');
+is($node->psql("SELECT count(*) || ' ' || min(xmin::text) FROM public.raw_snapshot_aliases"),
+	'1 ' . $node->psql("SELECT min(xmin::text) FROM public.raw_snapshot_aliases"),
+	'... leaves the alias as it was');
 
 # --- --dry-run ------------------------------------------------------------------
 reset_db();
@@ -640,6 +648,30 @@ for my $case ([ 'UPDATE', "$TMP/three-changed.json", 'the merge' ],
 	$node->psql('DROP TRIGGER test_bump ON public.observations');
 }
 $node->psql('DROP FUNCTION public.test_bump()');
+
+# --- the dashboard's store lineages, one after another (issue 17) --------------------
+SKIP:
+{
+	my $shared = shared_dir('data/aus-dash');
+	skip '../shared/data/aus-dash is absent', 6 unless $shared;
+	reset_db();
+	my %keys;
+	for my $f ('history/cd2e0e5/apps/api/data', 'history/c40efbd/apps/ingest/data',
+		'history/f8ac5e8/apps/ingest/data', 'data')
+	{
+		my $path = "$shared/$f/live-store.json";
+		my ($code, $out, $err) = run_command([ $tool, '-q', $path ]);
+		is($code, 0, "lineages: $f backfills") or diag($err);
+		my $store = JSON::PP->new->decode(slurp_file($path));
+		$keys{ join('|', map { $_ // '' } @$_{qw(seriesId regionCode date vintage)}) } = 1
+		  for @{ $store->{observations} };
+	}
+	is($node->psql("SELECT count(*) FROM public.observations"), scalar(keys %keys),
+		'lineages: observations hold exactly the union of the stores\' distinct keys');
+	my %db = map { $_ => 1 } split /\n/, $node->psql("SELECT series_id || '|' || region_code || '|' || date "
+		  . "|| '|' || vintage FROM public.observations");
+	is_deeply([ sort grep { !$db{$_} } keys %keys ], [], 'lineages: every key of every store is there');
+}
 
 # --- cursors move one way, as ingest moves them (issue 17) --------------------------
 {

@@ -1,0 +1,2 @@
+-- 0007_snapshot_aliases (down)
+DROP TABLE public.raw_snapshot_aliases;
