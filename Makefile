@@ -32,12 +32,12 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter $(WERROR_FLAG) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	-MMD -MP $(SAN_FLAGS) $(CFLAGS)
-LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpg_query
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 LIB_OBJS = lib/copy.o lib/datetoken.o lib/db.o lib/entity.o lib/isotime.o lib/jsonparse.o lib/jsonw.o lib/lock.o lib/log.o \
 	lib/mem.o lib/migrate.o lib/opt.o lib/reject.o lib/run.o lib/sbuf.o \
-	lib/sha256.o lib/sqllex.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
+	lib/sha256.o lib/sqlparse.o lib/sqlset.o lib/sqlset_data.o lib/stage.o \
 	lib/storeread.o lib/timeutil.o lib/utf8.o lib/feed.o lib/feed_aemo.o \
 	lib/feed_dash.o lib/feed_generic.o lib/feed_rba.o lib/feed_util.o lib/feed_wholesale.o lib/ingest.o lib/ingestrun.o lib/storewrite.o lib/storeingest.o lib/report.o lib/fresh.o lib/digest.o
 LIBRARY = lib/libausdash.a
@@ -45,7 +45,7 @@ LIBRARY = lib/libausdash.a
 TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-parity ausdash-replay ausdash-runs
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
-UNIT_TESTS = copy datetoken db entity feed isotime jsonparse log opt sbuf sha256 sqllex migrate storeread
+UNIT_TESTS = copy datetoken db entity feed isotime jsonparse log opt sbuf sha256 sqlparse migrate storeread
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
 # the fuzz harnesses, driven over files (tests/fuzz/replay.c)
 REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed tests/unit/bin/replay_feedjson

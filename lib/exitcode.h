@@ -27,6 +27,8 @@ enum ausdash_exit
 										 * applied one */
 	AUSDASH_EXIT_MIGRATION_DESTRUCTIVE = 14,	/* destructive statement without
 												 * the marker or option */
+	AUSDASH_EXIT_MIGRATION_FAILED = 15, /* a no-transaction migration failed
+										 * partway and is not repaired */
 
 	AUSDASH_EXIT_USAGE = 64,		/* EX_USAGE: bad options or arguments */
 	AUSDASH_EXIT_DATAERR = 65,		/* EX_DATAERR: bad input data */

@@ -14,7 +14,7 @@
 #include "migrate.h"
 #include "paths.h"
 #include "sbuf.h"
-#include "sqllex.h"
+#include "sqlparse.h"
 #include "timeutil.h"
 #include "banned.h"
 
@@ -27,7 +27,7 @@ static const char ledger_ddl[] =
 "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
 "  version integer NOT NULL,\n"
 "  name text NOT NULL,\n"
-"  action text NOT NULL CHECK (action IN ('apply', 'rollback', 'baseline')),\n"
+"  action text NOT NULL CHECK (action IN ('apply', 'rollback', 'baseline', 'repair')),\n"
 "  outcome text NOT NULL CHECK (outcome IN ('ok', 'failed')),\n"
 "  checksum_sha256 text NOT NULL,\n"
 "  checksum_normalized_sha256 text NOT NULL,\n"
@@ -38,7 +38,18 @@ static const char ledger_ddl[] =
 "  error text\n"
 ");\n"
 "CREATE INDEX IF NOT EXISTS schema_migrations_version_idx\n"
-"  ON ausdash.schema_migrations (version, id);\n";
+"  ON ausdash.schema_migrations (version, id);\n"
+"DO $$\n"
+"BEGIN\n"
+"  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n"
+"                 WHERE conname = 'schema_migrations_action_check'\n"
+"                   AND pg_catalog.pg_get_constraintdef(oid) LIKE '%repair%') THEN\n"
+"    ALTER TABLE ausdash.schema_migrations\n"
+"      DROP CONSTRAINT IF EXISTS schema_migrations_action_check,\n"
+"      ADD CONSTRAINT schema_migrations_action_check\n"
+"        CHECK (action IN ('apply', 'rollback', 'baseline', 'repair'));\n"
+"  END IF;\n"
+"END $$;\n";
 
 const char *
 migrate_default_dir(const char *dir)
@@ -335,7 +346,7 @@ migrate_ledger_load(PGconn *conn, migrate_ledger *ledger)
 				   "      FROM ausdash.schema_migrations\n"
 				   "      WHERE outcome = 'ok'\n"
 				   "      ORDER BY version, id DESC) AS last\n"
-				   "WHERE action IN ('apply', 'baseline')\n"
+				   "WHERE action IN ('apply', 'baseline', 'repair')\n"
 				   "ORDER BY version", 0, NULL);
 	if (res == NULL)
 		return false;
@@ -351,6 +362,26 @@ migrate_ledger_load(PGconn *conn, migrate_ledger *ledger)
 		a->checksum_norm = mem_strdup(PQgetvalue(res, i, 3));
 		a->applied_at = mem_strdup(PQgetvalue(res, i, 4));
 		a->action = mem_strdup(PQgetvalue(res, i, 5));
+	}
+	PQclear(res);
+	/* failed: the last row of the version is a failed apply */
+	res = db_query(conn,
+				   "SELECT version, pg_catalog.to_char(applied_at AT TIME ZONE 'UTC',\n"
+				   "                          'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), COALESCE(error, '')\n"
+				   "FROM (SELECT DISTINCT ON (version) *\n"
+				   "      FROM ausdash.schema_migrations\n"
+				   "      ORDER BY version, id DESC) AS last\n"
+				   "WHERE action = 'apply' AND outcome = 'failed'\n"
+				   "ORDER BY version", 0, NULL);
+	if (res == NULL)
+		return false;
+	ledger->nfailed = PQntuples(res);
+	ledger->failed = mem_calloc((size_t) ledger->nfailed + 1, sizeof(migrate_failed));
+	for (i = 0; i < ledger->nfailed; i++)
+	{
+		ledger->failed[i].version = (int) strtol(PQgetvalue(res, i, 0), NULL, 10);
+		ledger->failed[i].failed_at = mem_strdup(PQgetvalue(res, i, 1));
+		ledger->failed[i].error = mem_strdup(PQgetvalue(res, i, 2));
 	}
 	PQclear(res);
 	return true;
@@ -371,6 +402,13 @@ migrate_ledger_release(migrate_ledger *ledger)
 	}
 	mem_free(&ledger->rows);
 	ledger->nrows = 0;
+	for (i = 0; i < ledger->nfailed; i++)
+	{
+		free(ledger->failed[i].failed_at);
+		free(ledger->failed[i].error);
+	}
+	mem_free(&ledger->failed);
+	ledger->nfailed = 0;
 }
 
 static const migrate_applied *
@@ -381,6 +419,18 @@ find_applied(const migrate_ledger *ledger, int version)
 	for (i = 0; i < ledger->nrows; i++)
 		if (ledger->rows[i].version == version)
 			return &ledger->rows[i];
+	return NULL;
+}
+
+/* The failure of f, if it is a no-transaction file whose last attempt failed. */
+static const migrate_failed *
+find_failed(const migrate_ledger *ledger, const migrate_file *f)
+{
+	if (!f->no_transaction || find_applied(ledger, f->version) != NULL)
+		return NULL;
+	for (int i = 0; i < ledger->nfailed; i++)
+		if (ledger->failed[i].version == f->version)
+			return &ledger->failed[i];
 	return NULL;
 }
 
@@ -441,6 +491,8 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 		const migrate_file *f = &set->files[i];
 		int			line;
 		const char *what;
+		int			found;
+		sqlparse_error perr;
 
 		if (find_applied(ledger, f->version) != NULL)
 			continue;
@@ -455,7 +507,14 @@ migrate_check(const migrate_set *set, const migrate_ledger *ledger,
 			continue;
 		if (f->allow_destructive || flags->allow_destructive)
 			continue;
-		if (sqllex_find_destructive(f->up_sql, f->up_len, &line, &what))
+		found = sqlparse_find_destructive(f->up_sql, f->up_len, &line, &what, &perr);
+		if (found < 0)
+		{
+			log_error("\"%s\":%d: %s", f->up_path, perr.line, perr.msg);
+			log_detail("The file does not parse as PostgreSQL %s SQL.", "15");
+			first_code(&rc, AUSDASH_EXIT_DATAERR);
+		}
+		else if (found > 0)
 		{
 			log_error("\"%s\":%d: destructive statement (%s) in an up migration",
 					  f->up_path, line, what);
@@ -516,13 +575,22 @@ static bool
 run_script(PGconn *conn, const char *path, const char *sql, size_t len,
 		   bool one_by_one, char **err)
 {
-	sqllex_stmt *stmts = NULL;
+	sqlparse_stmt *stmts = NULL;
+	sqlparse_error perr;
 	int			n = 1;
 	int			i;
 	bool		ok = true;
 
 	if (one_by_one)
-		n = sqllex_split(sql, len, &stmts);
+	{
+		n = sqlparse_split(sql, len, &stmts, &perr);
+		if (n < 0)
+		{
+			log_error("\"%s\":%d: %s", path, perr.line, perr.msg);
+			*err = mem_strdup(perr.msg);
+			return false;
+		}
+	}
 	for (i = 0; i < n && ok; i++)
 	{
 		char	   *stmt = one_by_one ?
@@ -737,6 +805,49 @@ migrate_baseline(PGconn *conn, const migrate_set *set, const migrate_ledger *led
 	return db_command(conn, "COMMIT", 0, NULL) ? 0 : AUSDASH_EXIT_FAILURE;
 }
 
+int
+migrate_check_failed(const migrate_set *set, const migrate_ledger *ledger)
+{
+	int			rc = 0;
+
+	for (int i = 0; i < set->nfiles; i++)
+	{
+		const migrate_file *f = &set->files[i];
+		const migrate_failed *x = find_failed(ledger, f);
+
+		if (x == NULL)
+			continue;
+		log_error("migration %04d_%s failed partway on %s: %s", f->version, f->name,
+				  x->failed_at, x->error);
+		log_detail("It ran without a transaction, so the statements before the failing "
+				   "one stayed applied.");
+		log_hint("Fix the file and run \"up\" again, or finish or undo its statements by "
+				 "hand and record that with \"ausdash-migrate repair --to=%d\".", f->version);
+		first_code(&rc, AUSDASH_EXIT_MIGRATION_FAILED);
+	}
+	return rc;
+}
+
+int
+migrate_repair(PGconn *conn, const migrate_set *set, const migrate_ledger *ledger,
+			   int to_version)
+{
+	const migrate_file *f = find_version(set, to_version);
+
+	if (f == NULL || find_failed(ledger, f) == NULL)
+	{
+		log_error("migration %04d is not a failed no-transaction migration; nothing to repair",
+				  to_version);
+		log_hint("\"ausdash-migrate status\" shows which are failed.");
+		return AUSDASH_EXIT_USAGE;
+	}
+	if (!record(conn, f, "repair", "ok", f->checksum, f->checksum_norm, 0,
+				"marked applied by hand after a failure"))
+		return AUSDASH_EXIT_FAILURE;
+	log_info("repaired %04d_%s: recorded as applied", f->version, f->name);
+	return 0;
+}
+
 void
 migrate_print_status(const migrate_set *set, const migrate_ledger *ledger)
 {
@@ -751,8 +862,9 @@ migrate_print_status(const migrate_set *set, const migrate_ledger *ledger)
 
 		if (f && a && f->version == a->version)
 		{
-			const char *state = strcmp(f->checksum, a->checksum) == 0 ?
-				(strcmp(a->action, "baseline") == 0 ? "baseline" : "applied") : "changed";
+			const char *state = strcmp(f->checksum, a->checksum) != 0 ? "changed" :
+				strcmp(a->action, "baseline") == 0 ? "baseline" :
+				strcmp(a->action, "repair") == 0 ? "repaired" : "applied";
 
 			printf("%04d      %-32s  %-9s  %s\n", f->version, f->name, state, a->applied_at);
 			i++;
@@ -760,7 +872,12 @@ migrate_print_status(const migrate_set *set, const migrate_ledger *ledger)
 		}
 		else if (f && (a == NULL || f->version < a->version))
 		{
-			printf("%04d      %-32s  %s\n", f->version, f->name, "pending");
+			const migrate_failed *x = find_failed(ledger, f);
+
+			if (x)
+				printf("%04d      %-32s  %-9s  %s\n", f->version, f->name, "failed", x->failed_at);
+			else
+				printf("%04d      %-32s  %s\n", f->version, f->name, "pending");
 			i++;
 		}
 		else

@@ -48,10 +48,20 @@ typedef struct migrate_applied
 	char	   *action;			/* owned: apply or baseline */
 } migrate_applied;
 
+/* A version whose last attempt to apply it failed. */
+typedef struct migrate_failed
+{
+	int			version;
+	char	   *failed_at;		/* owned */
+	char	   *error;			/* owned */
+} migrate_failed;
+
 typedef struct migrate_ledger
 {
 	migrate_applied *rows;		/* owned, sorted by version */
 	int			nrows;
+	migrate_failed *failed;		/* owned, sorted by version */
+	int			nfailed;
 } migrate_ledger;
 
 typedef struct migrate_flags
@@ -105,5 +115,20 @@ int			migrate_baseline(PGconn *conn, const migrate_set *set,
 							 const migrate_ledger *ledger, int to_version);
 /* Prints one line per version (files and ledger) to stdout. */
 void		migrate_print_status(const migrate_set *set, const migrate_ledger *ledger);
+
+/*
+ * The pending no-transaction migrations whose last attempt failed: some of
+ * their statements stayed.  Logs each (with how to repair it) and returns
+ * AUSDASH_EXIT_MIGRATION_FAILED if there is one, else 0.
+ */
+int			migrate_check_failed(const migrate_set *set, const migrate_ledger *ledger);
+
+/*
+ * Records the failed no-transaction migration to_version as applied
+ * (action "repair"), after the operator finished or undid it by hand;
+ * exit code (64-style refusal logged when it is not failed).
+ */
+int			migrate_repair(PGconn *conn, const migrate_set *set, const migrate_ledger *ledger,
+						   int to_version);
 
 #endif

@@ -34,15 +34,20 @@ help(const char *progname)
 		   "  %s [OPTION]... up [--to=VERSION]\n"
 		   "  %s [OPTION]... down --to=VERSION --confirm\n"
 		   "  %s [OPTION]... status | verify\n"
-		   "  %s [OPTION]... baseline --to=VERSION\n", progname, progname, progname, progname);
+		   "  %s [OPTION]... baseline --to=VERSION\n"
+		   "  %s [OPTION]... repair --to=VERSION\n", progname, progname, progname, progname,
+		   progname);
 	printf("\nCommands:\n"
 		   "  up                        apply pending migrations, each in its own transaction\n"
 		   "  down                      roll back applied migrations above VERSION, newest first\n"
-		   "  status                    list every version: applied, pending, changed or\n"
-		   "                            missing (exit status as for verify)\n"
+		   "  status                    list every version: applied, pending, failed, changed\n"
+		   "                            or missing (exit status as for verify)\n"
 		   "  verify                    check the ledger against the files; change nothing\n"
 		   "  baseline                  record versions up to VERSION as applied, without\n"
-		   "                            running them (for a schema created by other means)\n");
+		   "                            running them (for a schema created by other means)\n"
+		   "  repair                    record the failed no-transaction migration VERSION\n"
+		   "                            as applied, once its statements were finished or\n"
+		   "                            undone by hand\n");
 	printf("\nOptions:\n"
 		   "      --allow-destructive   apply destructive statements without the file marker\n"
 		   "      --allow-out-of-order  apply pending versions older than the newest applied\n"
@@ -52,14 +57,15 @@ help(const char *progname)
 		   "  -n, --dry-run             say what up or down would do; change nothing\n"
 		   "      --lock-wait=DURATION  how long to wait for another migrate run (default: 30s)\n"
 		   "  -q, --quiet               print errors only\n"
-		   "      --to=VERSION          stop at VERSION (up, down, baseline)\n"
+		   "      --to=VERSION          stop at VERSION (up, down, baseline, repair)\n"
 		   "  -v, --verbose             say what is done (repeat for more)\n"
 		   "  -V, --version             output version information, then exit\n"
 		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
 	printf("\nExit status: 0 done; 1 a migration failed (rolled back); 10 an applied file changed;\n"
 		   "11 duplicate versions; 12 an applied version is missing; 13 out-of-order version;\n"
-		   "14 destructive statement; 64 usage; 69 database unavailable; 75 lock held.\n");
+		   "14 destructive statement; 15 a no-transaction migration failed partway; 64 usage;\n"
+		   "65 a file does not parse; 69 database unavailable; 75 lock held.\n");
 }
 
 int
@@ -145,14 +151,14 @@ main(int argc, char **argv)
 
 	if (strcmp(cmd, "up") != 0 && strcmp(cmd, "down") != 0 &&
 		strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 &&
-		strcmp(cmd, "baseline") != 0)
+		strcmp(cmd, "baseline") != 0 && strcmp(cmd, "repair") != 0)
 		log_usage_fatal("unrecognized command \"%s\"", cmd);
 	if (strcmp(cmd, "down") == 0 && to_version < 0)
 		log_usage_fatal("command \"down\" requires --to=VERSION (0 rolls back everything)");
 	if (strcmp(cmd, "down") == 0 && !confirm && !flags.dry_run)
 		log_usage_fatal("command \"down\" drops schema objects and their data; add --confirm to proceed");
-	if (strcmp(cmd, "baseline") == 0 && to_version < 0)
-		log_usage_fatal("command \"baseline\" requires --to=VERSION");
+	if ((strcmp(cmd, "baseline") == 0 || strcmp(cmd, "repair") == 0) && to_version < 0)
+		log_usage_fatal("command \"%s\" requires --to=VERSION", cmd);
 	if (to_version >= 0 && (strcmp(cmd, "status") == 0 || strcmp(cmd, "verify") == 0))
 		log_usage_fatal("option --to cannot be used with command \"%s\"", cmd);
 
@@ -214,10 +220,14 @@ main(int argc, char **argv)
 	{
 		migrate_print_status(&set, &ledger);
 		rc = migrate_check(&set, &ledger, &flags, -1);
+		if (rc == 0)
+			rc = migrate_check_failed(&set, &ledger);
 	}
 	else if (strcmp(cmd, "verify") == 0)
 	{
 		rc = migrate_check(&set, &ledger, &flags, -1);
+		if (rc == 0)
+			rc = migrate_check_failed(&set, &ledger);
 		if (rc == 0)
 			log_info("schema migrations verified: %d applied, %d files", ledger.nrows, set.nfiles);
 	}
@@ -239,6 +249,8 @@ main(int argc, char **argv)
 		if (rc == 0)
 			rc = migrate_down(conn, &set, &ledger, to_version, &flags);
 	}
+	else if (strcmp(cmd, "repair") == 0)
+		rc = migrate_repair(conn, &set, &ledger, to_version);
 	else
 		rc = migrate_baseline(conn, &set, &ledger, to_version);
 

@@ -182,6 +182,55 @@ command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'no-transaction file with CREATE
 is($node->psql("SELECT count(*) FROM pg_indexes WHERE indexname IN ('t10_x', 't30_x')"), 2,
 	'both concurrent indexes built');
 
+# PostgreSQL's parser splits and lints (issue 17)
+write_file("$d/0051_atomic.up.sql",
+	"-- ausdash:no-transaction\nCREATE FUNCTION public.f51() RETURNS int LANGUAGE sql\n"
+	  . "BEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t10_y ON public.t10 (x);\n");
+command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'a no-transaction file with a BEGIN ATOMIC body splits as psql runs it');
+is($node->psql("SELECT public.f51()"), 2, 'the function is whole');
+for my $case ([ 'update', "UPDATE public.t10 SET x = 1;\n", 'UPDATE without WHERE', 1 ],
+	[ 'cte', "SELECT 1;\nWITH d AS (DELETE FROM public.t10 RETURNING *)\nSELECT count(*) FROM d;\n",
+	  'DELETE without WHERE', 2 ],
+	[ 'rename', "ALTER TABLE public.t10 RENAME COLUMN x TO y;\n", 'RENAME COLUMN', 1 ])
+{
+	my ($name, $sql, $what, $line) = @$case;
+	write_file("$d/0052_$name.up.sql", $sql);
+	command_checks_all([ $tool, 'up', "--dir=$d" ], 14, [],
+		[ qr/"\Q$d\E\/0052_$name\.up\.sql":$line: destructive statement \(\Q$what\E\) in an up migration/ ],
+		"lint on the parse tree: $what");
+	unlink "$d/0052_$name.up.sql";
+}
+write_file("$d/0053_typo.up.sql", "CREATE TABLE public.t53 (x int);\nCREATE TABEL public.t54 (x int);\n");
+command_checks_all([ $tool, 'up', "--dir=$d" ], 65, [],
+	[ qr/"\Q$d\E\/0053_typo\.up\.sql":2: syntax error at or near "TABEL"/ ], 'a file that does not parse: exit 65 with its line');
+unlink "$d/0053_typo.up.sql";
+
+# a no-transaction migration that fails halfway: failed, verify says so, repair resolves it
+write_file("$d/0054_half.up.sql", "-- ausdash:no-transaction\n"
+	  . "CREATE INDEX CONCURRENTLY IF NOT EXISTS t10_half ON public.t10 (x);\n"
+	  . "CREATE INDEX CONCURRENTLY t10_bad ON public.no_such_table (x);\n");
+command_exit_is([ $tool, 'up', "--dir=$d" ], 1, 'a no-transaction migration fails halfway: exit 1');
+is($node->psql("SELECT count(*) FROM pg_indexes WHERE indexname = 't10_half'"), 1, 'its first index stayed');
+($code, $out) = run_command([ $tool, 'status', "--dir=$d" ]);
+like($out, qr/^0054\s+half\s+failed\s+\d{4}-/m, 'status shows it as failed, not pending');
+is($code, 15, 'status exits 15 while it is failed');
+command_checks_all([ $tool, 'verify', "--dir=$d" ], 15, [],
+	[ qr/migration 0054_half failed partway on .*: relation "public.no_such_table" does not exist/,
+	  qr/hint: .*ausdash-migrate repair --to=54/ ], 'verify exits 15 and says how to repair');
+command_checks_all([ $tool, 'repair', '--to=53', "--dir=$d" ], 64, [],
+	[ qr/migration 0053 is not a failed no-transaction migration/ ], 'repair of another version: refused');
+unlink "$d/0054_half.up.sql";
+write_file("$d/0054_half.up.sql", "-- ausdash:no-transaction\n"
+	  . "CREATE INDEX CONCURRENTLY IF NOT EXISTS t10_half ON public.t10 (x);\n"
+	  . "CREATE INDEX CONCURRENTLY t10_bad ON public.no_such_table (x);\n");
+command_exit_is([ $tool, 'repair', '--to=54', "--dir=$d" ], 0, 'repair --to=54 after the operator fixed the database');
+($code, $out) = run_command([ $tool, 'status', "--dir=$d" ]);
+like($out, qr/^0054\s+half\s+repaired\s/m, 'status shows it as repaired');
+is($code, 0, 'and exits 0');
+command_exit_is([ $tool, 'verify', "--dir=$d" ], 0, 'verify exits 0');
+is($node->psql("SELECT action || ' ' || outcome FROM ausdash.schema_migrations WHERE version = 54 ORDER BY id DESC LIMIT 1"),
+	'repair ok', 'the repair is in the ledger');
+
 # --statement-timeout is honoured: the migration is cancelled and rolled back
 write_file("$d/0055_sleepy.up.sql", "CREATE TABLE public.t55 (x int);\nSELECT pg_sleep(5);\n");
 command_checks_all([ $tool, 'up', "--dir=$d", '--statement-timeout=200ms' ], 1, [],

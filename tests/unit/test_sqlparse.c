@@ -1,9 +1,10 @@
 /*
- * tests/unit/test_sqllex.c - statement splitting and the destructive lint.
+ * tests/unit/test_sqlparse.c - statement splitting and the destructive lint,
+ * by PostgreSQL's parser.
  */
 #include "unit.h"
 
-#include "../../lib/sqllex.h"
+#include "../../lib/sqlparse.h"
 #include "../../lib/banned.h"
 
 static const char *
@@ -11,8 +12,11 @@ destructive(const char *sql, int *line)
 {
 	const char *what = NULL;
 	int			l = 0;
+	sqlparse_error err;
+	int			found = sqlparse_find_destructive(sql, strlen(sql), &l, &what, &err);
 
-	if (!sqllex_find_destructive(sql, strlen(sql), &l, &what))
+	assert_true(found >= 0);
+	if (found == 0)
 		return NULL;
 	if (line)
 		*line = l;
@@ -41,6 +45,14 @@ test_destructive_found(void **state)
 	assert_string_equal(destructive("CREATE TABLE a (x int);\n\n-- c\nTRUNCATE a;", &line),
 						"TRUNCATE");
 	assert_int_equal(line, 4);
+	/* what the hand-written lint missed */
+	assert_string_equal(destructive("UPDATE public.x SET a = 1", NULL), "UPDATE without WHERE");
+	assert_string_equal(destructive("SELECT 1;\nWITH d AS (DELETE FROM t RETURNING *)\nSELECT * FROM d", &line),
+						"DELETE without WHERE");
+	assert_int_equal(line, 2);
+	assert_string_equal(destructive("ALTER TABLE t RENAME COLUMN a TO b", NULL), "RENAME COLUMN");
+	assert_string_equal(destructive("ALTER TABLE t RENAME TO u", NULL), "RENAME TABLE");
+	assert_string_equal(destructive("DROP INDEX public.i", NULL), "DROP INDEX");
 }
 
 static void
@@ -61,6 +73,44 @@ test_destructive_not_found(void **state)
 	assert_null(destructive("DO $body$ BEGIN TRUNCATE x; END $body$", NULL));
 	assert_null(destructive("COMMENT ON TABLE t IS 'DELETE FROM x'", NULL));
 	assert_null(destructive("", NULL));
+	assert_null(destructive("UPDATE t SET a = 1 WHERE id = 2", NULL));
+	/* a function body does not run when the function is created */
+	assert_null(destructive("CREATE FUNCTION f() RETURNS void LANGUAGE sql\n"
+							"BEGIN ATOMIC DELETE FROM t; END", NULL));
+}
+
+static void
+test_parse_error(void **state)
+{
+	sqlparse_error err;
+	sqlparse_stmt *st;
+	int			line;
+	const char *what;
+
+	assert_int_equal(sqlparse_find_destructive("SELECT 1;\nSELEKT 2;", 19, &line, &what, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.msg, "syntax error"));
+	assert_int_equal(sqlparse_split("CREATE TABLE (", 14, &st, &err), -1);
+	assert_null(st);
+}
+
+/* psql -f runs a BEGIN ATOMIC body as one statement; so must the splitter */
+static void
+test_split_begin_atomic(void **state)
+{
+	const char *sql = "CREATE TABLE a (x int);\n"
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql\n"
+		"BEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\n"
+		"CREATE RULE r AS ON INSERT TO a DO ALSO (SELECT 1; SELECT 2);\n";
+	sqlparse_error err;
+	sqlparse_stmt *st;
+	int			n = sqlparse_split(sql, strlen(sql), &st, &err);
+
+	assert_int_equal(n, 3);
+	assert_int_equal(st[1].line, 2);
+	assert_memory_equal(sql + st[1].end - 4, "END;", 4);
+	assert_int_equal(st[2].line, 7);
+	free(st);
 }
 
 static void
@@ -71,8 +121,9 @@ test_split(void **state)
 		"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n"
 		";;\n"
 		"CREATE INDEX CONCURRENTLY i ON a (s)";
-	sqllex_stmt *st;
-	int			n = sqllex_split(sql, strlen(sql), &st);
+	sqlparse_error err;
+	sqlparse_stmt *st;
+	int			n = sqlparse_split(sql, strlen(sql), &st, &err);
 
 	assert_int_equal(n, 3);
 	assert_int_equal(st[0].line, 1);
@@ -93,6 +144,8 @@ main(void)
 		cmocka_unit_test(test_destructive_found),
 		cmocka_unit_test(test_destructive_not_found),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_begin_atomic),
+		cmocka_unit_test(test_parse_error),
 	};
 
 	return UNIT_RUN(tests);
