@@ -206,9 +206,10 @@ fuzz: fuzz-build
 	done
 
 fuzz-long: fuzz-build
-	@for h in $(FUZZ_HARNESSES); do \
+	@pids=; for h in $(FUZZ_HARNESSES); do \
 	  tests/fuzz/run.sh $$h $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),$(FUZZ_LONG_SECONDS)) & \
-	done; rc=0; for h in $(FUZZ_HARNESSES); do wait -n || rc=1; done; exit $$rc
+	  pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; exit $$rc
 
 # A benchmark, not a test (tests/bench/bench.sh; BENCH_N, BENCH_RUNS).
 bench: all
