@@ -307,13 +307,26 @@ jsonparse_escapes_feed(jsonparse_escapes *e, const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++, e->offset++)
 	{
-		char		c = buf[i];
+		char		c;
+
+		/* between escapes nothing matters: jump to the next backslash */
+		if (e->state == 0 && !e->want_low)
+		{
+			const char *next = memchr(buf + i, '\\', len - i);
+
+			if (next == NULL)
+			{
+				e->offset += len - i;
+				break;
+			}
+			e->offset += (size_t) (next - (buf + i));
+			i = (size_t) (next - buf);
+		}
+		c = buf[i];
 
 		switch (e->state)
 		{
 			case 0:
-				if (c == '"')
-					e->in_string = !e->in_string;
 				if (c == '\\')
 				{
 					e->state = 1;

@@ -71,7 +71,6 @@ typedef struct jsonparse_escapes
 	int			nhex;
 	unsigned	hex;
 	bool		want_low;		/* the last escape was a high surrogate */
-	bool		in_string;		/* the last byte fed was inside a string */
 	unsigned long long offset;	/* of the next byte fed */
 	unsigned long long escape_at;	/* where the current escape began */
 } jsonparse_escapes;

@@ -57,6 +57,7 @@ struct storeread
 	yajl_handle yajl;
 	jsonparse_escapes escapes;	/* lone surrogate escapes, across chunks */
 	size_t		last_chunk;		/* the size of the last chunk fed */
+	bool		last_quote;		/* it had a '"' in it */
 
 	/* position */
 	const unsigned char *chunk;
@@ -755,7 +756,8 @@ storeread_read(int fd, void *buf, size_t want)
 size_t
 storeread_next_chunk(const storeread *sr)
 {
-	if (sr->escapes.in_string && sr->last_chunk >= STOREREAD_CHUNK)
+	/* a whole chunk without a quote is inside one long string (or space) */
+	if (!sr->last_quote && sr->last_chunk >= STOREREAD_CHUNK)
 		return sr->last_chunk * 2;
 	return STOREREAD_CHUNK;
 }
@@ -768,6 +770,7 @@ storeread_feed(storeread *sr, const void *buf, size_t len)
 	if (len == 0)
 		return true;
 	sr->last_chunk = len;
+	sr->last_quote = memchr(buf, '"', len) != NULL;
 	sr->chunk = buf;
 	sr->chunk_len = len;
 	for (size_t i = 0; i < len && sr->nhead < sizeof(sr->head); i++)

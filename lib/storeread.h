@@ -61,7 +61,8 @@ bool		storeread_file(const char *path, const storeread_handler *handler, void *a
 
 /*
  * How many bytes the next storeread_feed() should get: STOREREAD_CHUNK,
- * or twice the last chunk's size while one string runs on across chunks.
+ * or twice the last chunk's size when that chunk had no quote in it (it was
+ * all inside one long string).
  * yajl lexes a token that spans chunks again from its start at each
  * chunk, so fixed chunks make a long string (a raw snapshot's payload)
  * cost its length squared; doubling keeps it linear.

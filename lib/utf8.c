@@ -41,8 +41,26 @@ utf8_seq(const char *buf, size_t len)
 long long
 utf8_invalid(const char *buf, size_t len)
 {
-	for (size_t i = 0, n; i < len; i += n)
+	size_t		i = 0;
+	size_t		n;
+
+	while (i < len)
+	{
+		uint64_t	w;
+
+		/* eight ASCII bytes at a time: the common case by far */
+		if (i + 8 <= len)
+		{
+			memcpy(&w, buf + i, 8);
+			if ((w & UINT64_C(0x8080808080808080)) == 0)
+			{
+				i += 8;
+				continue;
+			}
+		}
 		if ((n = utf8_seq(buf + i, len - i)) == 0)
 			return (long long) i;
+		i += n;
+	}
 	return -1;
 }

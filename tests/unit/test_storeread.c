@@ -208,13 +208,18 @@ test_chunks_double_in_a_long_string(void **state)
 	log_set_level(LOG_LEVEL_ERROR);
 	sr = storeread_new("s.json", &handler, &c, true);
 	assert_int_equal(storeread_next_chunk(sr), STOREREAD_CHUNK);
+	/* a string that opens in a chunk: strings do, all the time; no change */
 	assert_true(storeread_feed(sr, a, STOREREAD_CHUNK));
+	assert_int_equal(storeread_next_chunk(sr), STOREREAD_CHUNK);
+	/* a whole chunk inside it: a long string, so the next chunk doubles */
+	assert_true(storeread_feed(sr, a + sizeof(head), STOREREAD_CHUNK));
 	want = storeread_next_chunk(sr);
 	assert_int_equal(want, 2 * STOREREAD_CHUNK);
 	assert_true(storeread_feed(sr, a + sizeof(head), want));
 	assert_int_equal(storeread_next_chunk(sr), 4 * STOREREAD_CHUNK);
-	/* a \" inside does not end the string */
+	/* a \" inside does not end the string (a short read resets the size) */
 	assert_true(storeread_feed(sr, "\\\"", 2));
+	assert_int_equal(storeread_next_chunk(sr), STOREREAD_CHUNK);
 	assert_true(storeread_feed(sr, a + sizeof(head), STOREREAD_CHUNK));
 	assert_int_equal(storeread_next_chunk(sr), 2 * STOREREAD_CHUNK);
 	/* out of the string: back to the normal size */
