@@ -119,7 +119,7 @@ static void
 test_checks(void **state)
 {
 	migrate_set set;
-	migrate_ledger l = {NULL, 0};
+	migrate_ledger l = {0};
 	migrate_flags none = {false, false, false};
 	migrate_flags order_ok = {true, false, false};
 
@@ -151,7 +151,7 @@ static void
 test_destructive_pending(void **state)
 {
 	migrate_set set;
-	migrate_ledger l = {NULL, 0};
+	migrate_ledger l = {0};
 	migrate_flags none = {false, false, false};
 	migrate_flags allow = {false, true, false};
 
