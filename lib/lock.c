@@ -87,9 +87,7 @@ lock_log_holder(PGconn *conn, const char *name)
 				   "  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.backend_start))::bigint,"
 				   "  CASE WHEN a.xact_start IS NULL THEN 'it is not in a transaction'"
 				   "    ELSE 'its transaction has run for ' || pg_catalog.floor(EXTRACT(epoch FROM"
-				   "      pg_catalog.now() - a.xact_start))::bigint || ' s' END,"
-				   "  (SELECT r.run_id FROM public.ingestion_runs r WHERE r.lock_key = $1::pg_catalog.int8"
-				   "     AND r.status = 'running' AND r.pid IS NOT NULL ORDER BY r.started_at DESC LIMIT 1)"
+				   "      pg_catalog.now() - a.xact_start))::bigint || ' s' END"
 				   " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
 				   " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
 				   "   AND ((l.classid::pg_catalog.int8 << 32) | l.objid::pg_catalog.int8) = $1::pg_catalog.int8",
@@ -99,11 +97,28 @@ lock_log_holder(PGconn *conn, const char *name)
 	if (PQntuples(res) == 0)
 		log_detail("The holder has just let go of it.");
 	else
-		log_detail("Held by PID %s (%s, from %s), whose session started %s s ago; "
-				   "%s%s%s.", PQgetvalue(res, 0, 0),
-				   PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
-				   PQgetvalue(res, 0, 4), PQgetisnull(res, 0, 5) ? "" : "; it is recording run ",
-				   PQgetvalue(res, 0, 5));
+	{
+		/* the run it records, if the ledger exists yet (migrate runs before it does) */
+		PGresult   *run = db_query(conn, "SELECT pg_catalog.to_regclass('public.ingestion_runs') "
+								   "IS NOT NULL", 0, NULL);
+		const char *run_id = NULL;
+		PGresult   *r2 = NULL;
+
+		if (run && strcmp(PQgetvalue(run, 0, 0), "t") == 0)
+		{
+			r2 = db_query(conn, "SELECT run_id FROM public.ingestion_runs WHERE lock_key = "
+						  "$1::pg_catalog.int8 AND status = 'running' ORDER BY started_at DESC "
+						  "LIMIT 1", 1, params);
+			if (r2 && PQntuples(r2) == 1)
+				run_id = PQgetvalue(r2, 0, 0);
+		}
+		log_detail("Held by PID %s (%s, from %s), whose session started %s s ago; %s%s%s.",
+				   PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+				   PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4),
+				   run_id ? "; it is recording run " : "", run_id ? run_id : "");
+		PQclear(r2);
+		PQclear(run);
+	}
 	PQclear(res);
 }
 

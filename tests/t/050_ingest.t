@@ -434,8 +434,9 @@ ok(wait_until("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_ty
 	  . "AND query LIKE '%source_cursors%')"), 'the first ingest is running, waiting on the table')
   or diag($node->psql("SELECT string_agg(wait_event_type || ' ' || query, E'\\n') FROM pg_stat_activity"));
 command_checks_all([ $tool, '--source=abs_cpi', '-' ], 75, [],
-	[qr/another run of source "abs_cpi" is in progress/],
-	'a second ingest of the same source meanwhile: exit 75', stdin => $cpi);
+	[qr/another run of source "abs_cpi" is in progress/,
+	 qr/detail: Held by PID \d+ \(ausdash-ingest, from the local socket\), whose session started \d+ s ago; its transaction has run for \d+ s; it is recording run sync-macro-abs-cpi-daily-\d+\./],
+	'a second ingest of the same source meanwhile: exit 75, the holder named with its run', stdin => $cpi);
 $blocker->finish;
 $first->finish;
 is($first->result(0), 0, 'the first ingest then went on and succeeded') or diag($ferr);
