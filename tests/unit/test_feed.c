@@ -96,7 +96,15 @@ test_text(void **state)
 	assert_int_equal(utf8_invalid("\xc0\xaf", 2), 0);	/* overlong */
 	assert_int_equal(utf8_invalid("\xed\xa0\x80", 3), 0);	/* surrogate */
 	assert_int_equal(utf8_invalid("ab\xe2\x80", 4), 2);	/* cut short */
+	/* past the eight-bytes-at-a-time ASCII path, and straddling it */
+	assert_int_equal(utf8_invalid("0123456789abcdef\xed\xa0\x80", 19), 16);
+	assert_int_equal(utf8_invalid("0123456\xc3\xa9" "890123456\xff", 19), 18);
+	assert_int_equal(utf8_invalid("0123456\xc3\xa9" "890123456x", 19), -1);
 	sbuf_init(&out);
+	/* genuine UTF-8 stays, the 1252 bytes around it are decoded */
+	feed_cp1252_to_utf8("\xb0 \xc2\xb0" "C \x96", 7, &out);
+	assert_string_equal(out.data, "\xc2\xb0 \xc2\xb0" "C \xe2\x80\x93");
+	sbuf_reset(&out);
 	feed_cp1252_to_utf8("a\x96z\xe9\x80", 5, &out);
 	assert_string_equal(out.data, "a\xe2\x80\x93z\xc3\xa9\xe2\x82\xac");
 	sbuf_release(&out);
