@@ -26,6 +26,16 @@ typedef struct seen_key
 	size_t		len;
 } seen_key;
 
+/* Why a callback stopped the first pass. */
+typedef enum stop_reason
+{
+	STOP_NONE = 0,
+	STOP_TREE,					/* the tree would be too large */
+	STOP_DEPTH,					/* nested too deep */
+	STOP_UTF8,					/* a string that is not strict UTF-8 */
+	STOP_DUPLICATE				/* a key twice in one object */
+} stop_reason;
+
 typedef struct bound
 {
 	yajl_handle h;
@@ -39,7 +49,7 @@ typedef struct bound
 	char		dup[64];		/* the duplicate key, for the message */
 	long long	tree_bytes;
 	long long	max_tree_bytes;
-	const char *why;			/* set when a callback stopped the parse */
+	stop_reason why;
 } bound;
 
 static int
@@ -48,7 +58,7 @@ add_value(bound *b, size_t text_len)
 	b->tree_bytes += NODE_BYTES + (long long) text_len;
 	if (b->tree_bytes > b->max_tree_bytes)
 	{
-		b->why = "tree";
+		b->why = STOP_TREE;
 		return 0;
 	}
 	return 1;
@@ -80,7 +90,7 @@ on_string(void *ctx, const unsigned char *s, size_t len)
 	/* yajl lets overlong forms and surrogates (C0 AF, ED A0 80) through */
 	if (utf8_invalid((const char *) s, len) >= 0)
 	{
-		b->why = "utf8";
+		b->why = STOP_UTF8;
 		return 0;
 	}
 	return add_value(b, len + 1);
@@ -93,7 +103,7 @@ on_open(void *ctx)
 
 	if (++b->depth > JSONPARSE_MAX_DEPTH)
 	{
-		b->why = "depth";
+		b->why = STOP_DEPTH;
 		return 0;
 	}
 	b->object[b->depth] = 0;	/* an array; on_open_map gives objects a serial */
@@ -121,6 +131,53 @@ key_hash(uint64_t object, const unsigned char *s, size_t len)
 	return h;
 }
 
+/* Whether the object of serial is still open (its keys still matter). */
+static bool
+is_open(const bound *b, uint64_t serial)
+{
+	for (int d = b->depth; d > 0; d--)
+		if (b->object[d] == serial)
+			return true;
+	return false;
+}
+
+/*
+ * Rebuilds the table with the keys of the objects still open only (the
+ * keys of a closed object can never clash again), at twice the size they
+ * need: memory follows the open objects, not the whole document.
+ */
+static void
+rebuild_seen(bound *b)
+{
+	seen_key   *old = b->seen;
+	size_t		oldcap = b->capseen;
+	sbuf		keys;
+	size_t		live = 0;
+	size_t		i;
+
+	for (size_t k = 0; k < oldcap; k++)
+		live += old[k].object && is_open(b, old[k].object);
+	for (b->capseen = 64; b->capseen < 4 * (live + 1); b->capseen *= 2)
+		;
+	b->seen = mem_calloc(b->capseen, sizeof(seen_key));
+	b->nseen = 0;
+	sbuf_init(&keys);
+	for (size_t k = 0; k < oldcap; k++)
+	{
+		if (!old[k].object || !is_open(b, old[k].object))
+			continue;
+		for (i = old[k].hash & (b->capseen - 1); b->seen[i].object; i = (i + 1) & (b->capseen - 1))
+			;
+		b->seen[i] = old[k];
+		b->seen[i].off = keys.len;
+		sbuf_append(&keys, b->keys.data + old[k].off, old[k].len);
+		b->nseen++;
+	}
+	sbuf_release(&b->keys);
+	b->keys = keys;
+	free(old);
+}
+
 /* Whether (object, key) was seen; if not, remembers it. */
 static bool
 seen_before(bound *b, uint64_t object, const unsigned char *s, size_t len)
@@ -129,21 +186,7 @@ seen_before(bound *b, uint64_t object, const unsigned char *s, size_t len)
 	size_t		i;
 
 	if (2 * (b->nseen + 1) > b->capseen)
-	{
-		seen_key   *old = b->seen;
-		size_t		oldcap = b->capseen;
-
-		b->capseen = b->capseen ? b->capseen * 2 : 64;
-		b->seen = mem_calloc(b->capseen, sizeof(seen_key));
-		for (size_t k = 0; k < oldcap; k++)
-			if (old[k].object)
-			{
-				for (i = old[k].hash & (b->capseen - 1); b->seen[i].object; i = (i + 1) & (b->capseen - 1))
-					;
-				b->seen[i] = old[k];
-			}
-		free(old);
-	}
+		rebuild_seen(b);
 	for (i = h & (b->capseen - 1); b->seen[i].object; i = (i + 1) & (b->capseen - 1))
 		if (b->seen[i].hash == h && b->seen[i].object == object && b->seen[i].len == len &&
 			memcmp(b->keys.data + b->seen[i].off, s, len) == 0)
@@ -165,7 +208,7 @@ on_key(void *ctx, const unsigned char *s, size_t len)
 	{
 		/* the store reader refuses a field twice; a payload gets the same rule */
 		snprintf(b->dup, sizeof(b->dup), "%.*s", (int) (len > 40 ? 40 : len), s);
-		b->why = "duplicate";
+		b->why = STOP_DUPLICATE;
 		return 0;
 	}
 	return 1;
@@ -225,12 +268,12 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 			at--;
 		err->byte = at;
 		err->line = line_of(buf, at);
-		if (st == yajl_status_client_canceled && strcmp(b.why, "duplicate") == 0)
+		if (st == yajl_status_client_canceled && b.why == STOP_DUPLICATE)
 			snprintf(err->msg, sizeof(err->msg), "duplicate key \"%s\" in an object", b.dup);
-		else if (st == yajl_status_client_canceled && strcmp(b.why, "utf8") == 0)
+		else if (st == yajl_status_client_canceled && b.why == STOP_UTF8)
 			snprintf(err->msg, sizeof(err->msg), "invalid UTF-8 in a string (an overlong "
 					 "form or a surrogate)");
-		else if (st == yajl_status_client_canceled && strcmp(b.why, "depth") == 0)
+		else if (st == yajl_status_client_canceled && b.why == STOP_DEPTH)
 			snprintf(err->msg, sizeof(err->msg), "JSON nested deeper than %d levels",
 					 JSONPARSE_MAX_DEPTH);
 		else if (st == yajl_status_client_canceled)
@@ -248,7 +291,7 @@ jsonparse_tree(const char *buf, size_t len, long long max_tree_bytes, jsonparse_
 		if (st == yajl_status_client_canceled)
 		{
 			err->truncated = false;
-			err->limit = strcmp(b.why, "utf8") != 0;
+			err->limit = b.why != STOP_UTF8;
 		}
 		yajl_free(b.h);
 		free(b.seen);

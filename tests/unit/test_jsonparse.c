@@ -88,6 +88,39 @@ test_errors(void **state)
 	assert_int_equal(err.byte, 3);
 }
 
+/* A key twice in one object is refused; the same key in many objects is not. */
+static void
+test_duplicate_keys(void **state)
+{
+	jsonparse_error err;
+	sbuf		sb;
+	yajl_val	v;
+
+	sbuf_init(&sb);
+	sbuf_appendc(&sb, '[');
+	for (int i = 0; i < 10000; i++)
+		sbuf_appends(&sb, "{\"a\":1,\"b\":{\"a\":2}},");
+	sbuf_appends(&sb, "{\"a\":1}]");
+	v = jsonparse_tree(sb.data, sb.len, 0, &err);
+	assert_non_null(v);
+	yajl_tree_free(v);
+	/* the last object repeats a key: found after the table was rebuilt many times */
+	sb.len -= 2;
+	sbuf_appends(&sb, ",\"a\":3}]");
+	assert_null(jsonparse_tree(sb.data, sb.len, 0, &err));
+	assert_true(err.limit);
+	assert_string_equal(err.msg, "duplicate key \"a\" in an object");
+	/* one object of 5000 keys, then its first key again */
+	sbuf_reset(&sb);
+	sbuf_appendc(&sb, '{');
+	for (int i = 0; i < 5000; i++)
+		sbuf_appendf(&sb, "\"k%d\":%d,", i, i);
+	sbuf_appends(&sb, "\"k0\":0}");
+	assert_null(jsonparse_tree(sb.data, sb.len, 0, &err));
+	assert_string_equal(err.msg, "duplicate key \"k0\" in an object");
+	sbuf_release(&sb);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -114,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_tree_size),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_duplicate_keys),
 		cmocka_unit_test(test_numbers),
 	};
 
