@@ -11,6 +11,8 @@
 #ifndef AUSDASH_EXITCODE_H
 #define AUSDASH_EXITCODE_H
 
+#include <errno.h>
+
 enum ausdash_exit
 {
 	AUSDASH_EXIT_OK = 0,			/* everything done */
@@ -49,5 +51,16 @@ enum ausdash_monitor_exit
 	AUSDASH_MON_CRITICAL = 2,
 	AUSDASH_MON_UNKNOWN = 3
 };
+
+/*
+ * The exit status for an input that could not be opened (errno err): 66
+ * when it is missing or unreadable, else 74.
+ */
+static inline int
+exitcode_for_open_error(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == EACCES || err == EPERM ||
+		err == ELOOP || err == ENAMETOOLONG ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
+}
 
 #endif

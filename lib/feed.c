@@ -497,7 +497,6 @@ feed_bom(const char *buf, size_t len, size_t *bom_len)
 	return NULL;
 }
 
-
 /* Windows-1252 0x80..0x9F; the five undefined bytes map to C1 controls. */
 static const uint16_t cp1252_high[32] = {
 	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,

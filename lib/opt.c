@@ -159,9 +159,7 @@ opt_open_input(const char *path, const char *what, const char *hint)
 		log_error("could not open %s \"%s\": %s", what, path, strerror(err));
 		if (err == ENOENT && hint)
 			log_hint("%s", hint);
-		/* missing or unreadable: the README's 66; 74 is for what fails later */
-		exit(err == ENOENT || err == ENOTDIR || err == EACCES || err == EPERM ||
-			 err == ELOOP || err == ENAMETOOLONG ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR);
+		exit(exitcode_for_open_error(err));
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		log_fatal(AUSDASH_EXIT_NOINPUT, "could not read %s \"%s\": Is a directory", what, path);

@@ -866,10 +866,11 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 
 	if (fd < 0)
 	{
-		log_error("could not open store \"%s\": %m", path);
+		int			err = errno;	/* before logging can change it */
+
+		log_error("could not open store \"%s\": %s", path, strerror(err));
 		if (exit_code)
-			*exit_code = errno == ENOENT || errno == ENOTDIR || errno == EACCES ||
-				errno == EPERM || errno == ELOOP ? AUSDASH_EXIT_NOINPUT : AUSDASH_EXIT_IOERR;
+			*exit_code = exitcode_for_open_error(err);
 		return false;
 	}
 	sr = storeread_new(path, handler, arg, ignore_unknown);

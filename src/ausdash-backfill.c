@@ -75,7 +75,6 @@ typedef struct backfill
 	long long	errors;
 	sbuf		db_cursors;		/* the database's cursors: source\0cursor\0... */
 	sbuf		kept;			/* cursors kept: source\0kept\0store's\0... */
-	long long	cursors_kept;
 	sbuf		aliases;		/* snapshotIds of another lineage: alias\0stored\0... */
 	long long	aliased;
 	int			exit_code;		/* set by whatever stopped the run */
@@ -279,8 +278,7 @@ on_array_begin(void *arg, const entity_desc *d)
 static bool
 load_cursors(backfill *bf)
 {
-	PGresult   *res = db_query(bf->conn, "SELECT source_id, cursor FROM public.source_cursors "
-								 "FOR UPDATE", 0, NULL);
+	PGresult   *res = db_query(bf->conn, sqlset_get("source_cursors", "current"), 0, NULL);
 
 	if (res == NULL)
 		return false;
@@ -319,7 +317,6 @@ cursor_stays(backfill *bf, const entity_record *rec)
 			!datetoken_cursor_stays(db_cursor, store_cursor, bf->allow_rewind))
 			continue;
 		stays = true;
-		bf->cursors_kept++;
 		log_info("cursor of %s stays at %s (the store's is older: %s)", id, db_cursor,
 				 store_cursor);
 		sbuf_append(&bf->kept, id, strlen(id) + 1);
@@ -533,10 +530,6 @@ gen_counts(yajl_gen g, long long read, const stage_counts *c, long long rejected
 	jsonw_int(g, "rejected", rejected);
 }
 
-/*
- * The summary as JSON (also the run's details); pretty for --json; error
- * (or NULL) for a failed run.
- */
 /* An entity's merge counts; a snapshot kept as an alias counts as a duplicate. */
 static stage_counts
 entity_counts(const backfill *bf, int i)
@@ -548,6 +541,10 @@ entity_counts(const backfill *bf, int i)
 	return c;
 }
 
+/*
+ * The summary as JSON (also the run's details); pretty for --json; error
+ * (or NULL) for a failed run.
+ */
 static void
 summary_json(const backfill *bf, const char *status, bool pretty, const char *error,
 			 sbuf *out)
