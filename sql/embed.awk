@@ -1,16 +1,16 @@
-# sql/embed.awk - turns sql/merge/*.sql into lib/sqlset_data.c.
+# sql/embed.awk - turns sql/merge/*.sql into lib/pg/sqlset_data.c.
 #
 # Each "-- name: NAME" line starts a statement named NAME in the file's
 # set (the file name without .sql); it runs to the next such line.
 BEGIN {
 	print "/*"
-	print " * lib/sqlset_data.c - generated from sql/merge/NAME.sql by sql/embed.awk;"
+	print " * lib/pg/sqlset_data.c - generated from sql/merge/NAME.sql by sql/embed.awk;"
 	print " * do not edit."
 	print " */"
-	print "#include \"common.h\""
+	print "#include \"base/common.h\""
 	print ""
-	print "#include \"sqlset.h\""
-	print "#include \"banned.h\""
+	print "#include \"pg/sqlset.h\""
+	print "#include \"base/banned.h\""
 	print ""
 	print "const sqlset_entry sqlset_data_entries[] = {"
 	open = 0

@@ -2,7 +2,7 @@
  * src/ausdash-backfill.c - load a whole live-store.json into PostgreSQL,
  * every entity, losslessly and idempotently, in one transaction.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,23 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/datetoken.h"
-#include "../lib/db.h"
-#include "../lib/entity.h"
-#include "../lib/jsonw.h"
-#include "../lib/lock.h"
-#include "../lib/log.h"
-#include "../lib/mem.h"
-#include "../lib/opt.h"
-#include "../lib/reject.h"
-#include "../lib/run.h"
-#include "../lib/sbuf.h"
-#include "../lib/sha256.h"
-#include "../lib/sqlset.h"
-#include "../lib/stage.h"
-#include "../lib/storeread.h"
-#include "../lib/timeutil.h"
-#include "../lib/banned.h"
+#include "model/datetoken.h"
+#include "pg/db.h"
+#include "model/entity.h"
+#include "base/jsonw.h"
+#include "pg/lock.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cli/opt.h"
+#include "model/reject.h"
+#include "run/run.h"
+#include "base/sbuf.h"
+#include "base/sha256.h"
+#include "pg/sqlset.h"
+#include "load/stage.h"
+#include "store/storeread.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
 
 #define BACKFILL_JOB "ausdash-backfill"
 #define BACKFILL_LOCK "backfill"
@@ -706,7 +706,7 @@ main(int argc, char **argv)
 		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"strict-dates", no_argument, NULL, OPT_STRICT_DATES},
 		{"allow-cursor-rewind", no_argument, NULL, OPT_ALLOW_REWIND},
-		DB_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -734,7 +734,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;
 		switch (c)
 		{

@@ -3,21 +3,21 @@
  * entity, from one consistent snapshot of the database, streaming: the
  * rollback path to the dashboard's file store.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 
-#include "../lib/db.h"
-#include "../lib/entity.h"
-#include "../lib/isotime.h"
-#include "../lib/jsonparse.h"
-#include "../lib/jsonw.h"
-#include "../lib/log.h"
-#include "../lib/mem.h"
-#include "../lib/opt.h"
-#include "../lib/sbuf.h"
-#include "../lib/storewrite.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "model/entity.h"
+#include "base/isotime.h"
+#include "base/jsonparse.h"
+#include "base/jsonw.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cli/opt.h"
+#include "base/sbuf.h"
+#include "store/storewrite.h"
+#include "base/banned.h"
 
 #define FETCH_ROWS 2000
 
@@ -269,7 +269,7 @@ main(int argc, char **argv)
 	static struct option long_options[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
-		DB_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -290,7 +290,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	while ((c = getopt_long(argc, argv, "d:o:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;
 		switch (c)
 		{

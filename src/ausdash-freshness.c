@@ -2,20 +2,21 @@
  * src/ausdash-freshness.c - how fresh the dashboard's series and sources
  * are, computed as its API computes it, for people and for monitoring.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 
-#include "../lib/db.h"
-#include "../lib/feed.h"
-#include "../lib/fresh.h"
-#include "../lib/isotime.h"
-#include "../lib/log.h"
-#include "../lib/mem.h"
-#include "../lib/opt.h"
-#include "../lib/report.h"
-#include "../lib/timeutil.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "feed/feed.h"
+#include "feed/feed_registry.h"
+#include "report/fresh.h"
+#include "base/isotime.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cli/opt.h"
+#include "report/report.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
 
 #define MAX_SERIES 256
 #define NCADENCES 4
@@ -209,7 +210,7 @@ source_rows(report *r, const options *o, fresh_jobs *jobs, char **cadences)
 		char		when[25] = "";
 		char		seconds[32];
 
-		for (const feed_source *fs = feed_sources; source == NULL && fs->source_id; fs++)
+		for (const feed_source *fs = feed_registry_sources; source == NULL && fs->source_id; fs++)
 			if (strcmp(fs->job, j->job) == 0)
 				source = fs->source_id;
 		cadence = source_cadence(cadences, source);
@@ -260,8 +261,8 @@ main(int argc, char **argv)
 		{"series", required_argument, NULL, OPT_SERIES},
 		{"store", required_argument, NULL, OPT_STORE},
 		{"warn-after", required_argument, NULL, OPT_WARN_AFTER},
-		REPORT_LONG_OPTIONS,
-		DB_LONG_OPTIONS,
+		OPT_REPORT_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -288,7 +289,7 @@ main(int argc, char **argv)
 	}
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || report_option(&o.ro, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&o.ro, c, optarg))
 			continue;
 		switch (c)
 		{

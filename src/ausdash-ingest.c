@@ -3,7 +3,7 @@
  * snapshot, its observations, the source's cursor and the run, in one
  * transaction.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,19 +11,21 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "../lib/db.h"
-#include "../lib/feed.h"
-#include "../lib/isotime.h"
-#include "../lib/ingest.h"
-#include "../lib/ingestrun.h"
-#include "../lib/log.h"
-#include "../lib/mem.h"
-#include "../lib/opt.h"
-#include "../lib/reject.h"
-#include "../lib/sbuf.h"
-#include "../lib/sha256.h"
-#include "../lib/timeutil.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "feed/feed.h"
+#include "feed/feed_registry.h"
+#include "base/isotime.h"
+#include "load/ingest.h"
+#include "cli/ingestopt.h"
+#include "run/ingestrun.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cli/opt.h"
+#include "model/reject.h"
+#include "base/sbuf.h"
+#include "base/sha256.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
 
 #define MAX_PAYLOAD (512L * 1024 * 1024)
 
@@ -57,7 +59,7 @@ help(const char *progname)
 		   "      --mode=MODE           the run's mode: scheduled (default) or manual\n"
 		   "      --no-footer-check     accept AEMO files whose END OF REPORT line count\n"
 		   "                            disagrees (trimmed extracts)\n");
-	ingestrun_print_help("0 loaded, or a duplicate payload skipped; 1 failed, nothing\n"
+	ingestopt_print_help("0 loaded, or a duplicate payload skipped; 1 failed, nothing\n"
 						 "loaded; 2 loaded with rejected rows; 3 dual: the backends differ on "
 						 "keys the run\ntouched; 64 usage; 65 bad input, nothing loaded; 66 "
 						 "input (or store) not found;\n69 database unavailable; 74 read or "
@@ -70,12 +72,12 @@ static void
 list_formats(void)
 {
 	printf("Formats:\n");
-	for (int i = 0; feed_formats[i]; i++)
-		printf("  %-20s %s\n", feed_formats[i]->name, feed_formats[i]->summary);
+	for (int i = 0; feed_registry_formats[i]; i++)
+		printf("  %-20s %s\n", feed_registry_formats[i]->name, feed_registry_formats[i]->summary);
 	printf("\nSources and their default formats:\n");
-	for (int i = 0; feed_sources[i].source_id; i++)
-		printf("  %-26s %-20s %s\n", feed_sources[i].source_id, feed_sources[i].format,
-			   feed_sources[i].job);
+	for (int i = 0; feed_registry_sources[i].source_id; i++)
+		printf("  %-26s %-20s %s\n", feed_registry_sources[i].source_id, feed_registry_sources[i].format,
+			   feed_registry_sources[i].job);
 	exit(log_close_stdout() ? AUSDASH_EXIT_OK : AUSDASH_EXIT_IOERR);
 }
 
@@ -119,8 +121,8 @@ main(int argc, char **argv)
 		{"mode", required_argument, NULL, OPT_MODE},
 		{"no-footer-check", no_argument, NULL, OPT_NO_FOOTER_CHECK},
 		{"store", required_argument, NULL, OPT_STORE},
-		INGESTRUN_LONG_OPTIONS,
-		DB_LONG_OPTIONS,
+		INGESTOPT_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -151,9 +153,8 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg))
-			continue;
-		if (ingestrun_option(&r, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) ||
+			ingestopt_option(&r, c, optarg))
 			continue;
 		switch (c)
 		{
@@ -194,7 +195,7 @@ main(int argc, char **argv)
 	if (r.store_path == NULL)
 		r.store_path = getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH") ?
 			getenv("AUS_DASH_STORE_PATH") : "data/live-store.json";
-	ingestrun_check_options(&r, NULL);
+	ingestopt_check(&r, NULL);
 
 	sbuf_init(&raw);
 	sbuf_init(&decoded);

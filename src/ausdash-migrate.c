@@ -2,16 +2,16 @@
  * src/ausdash-migrate.c - apply, roll back, verify and show schema
  * migrations, with a checksum ledger and a lock.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 
-#include "../lib/db.h"
-#include "../lib/lock.h"
-#include "../lib/log.h"
-#include "../lib/migrate.h"
-#include "../lib/opt.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "pg/lock.h"
+#include "base/log.h"
+#include "pg/migrate.h"
+#include "cli/opt.h"
+#include "base/banned.h"
 
 #define MIGRATE_LOCK "migrate"
 
@@ -79,7 +79,7 @@ main(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 		{"to", required_argument, NULL, OPT_TO},
-		DB_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -105,7 +105,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || opt_verbosity(c))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;
 		switch (c)
 		{
@@ -132,16 +132,8 @@ main(int argc, char **argv)
 			case 'n':
 				flags.dry_run = true;
 				break;
-			case 'V':
-				opt_show_version();
-			case OPT_HELP:
-				opt_show_help(help);
-			case '?':
-				if (optopt == '?')
-					opt_show_help(help);
-				opt_bad_option();
 			default:
-				log_usage_fatal("unhandled option");
+				opt_bad_option();
 		}
 	}
 	if (optind >= argc)

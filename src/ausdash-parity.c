@@ -6,23 +6,23 @@
  * drilled into, key by key.  Then the latest point per (series, region)
  * and the key series' freshness on both sides.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 
-#include "../lib/db.h"
-#include "../lib/digest.h"
-#include "../lib/entity.h"
-#include "../lib/fresh.h"
-#include "../lib/log.h"
-#include "../lib/mem.h"
-#include "../lib/opt.h"
-#include "../lib/report.h"
-#include "../lib/sbuf.h"
-#include "../lib/storeread.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "model/digest.h"
+#include "model/entity.h"
+#include "report/fresh.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cli/opt.h"
+#include "report/report.h"
+#include "base/sbuf.h"
+#include "store/storeread.h"
+#include "base/banned.h"
 
 #define NENT 16
 
@@ -660,8 +660,8 @@ main(int argc, char **argv)
 		{"max-diffs", required_argument, NULL, OPT_MAX_DIFFS},
 		{"store", required_argument, NULL, OPT_STORE},
 		{"warn-max", required_argument, NULL, OPT_WARN_MAX},
-		REPORT_LONG_OPTIONS,
-		DB_LONG_OPTIONS,
+		OPT_REPORT_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -685,7 +685,7 @@ main(int argc, char **argv)
 	p.max_diffs = 20;
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || report_option(&ro, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
 			continue;
 		switch (c)
 		{

@@ -3,19 +3,21 @@
  * raw snapshots, in capture order, and merge the result, in one
  * transaction (what an operator runs after a parser fix).
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 #include <limits.h>
 
-#include "../lib/db.h"
-#include "../lib/feed.h"
-#include "../lib/ingest.h"
-#include "../lib/ingestrun.h"
-#include "../lib/isotime.h"
-#include "../lib/log.h"
-#include "../lib/opt.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "feed/feed.h"
+#include "feed/feed_registry.h"
+#include "load/ingest.h"
+#include "cli/ingestopt.h"
+#include "run/ingestrun.h"
+#include "base/isotime.h"
+#include "base/log.h"
+#include "cli/opt.h"
+#include "base/banned.h"
 
 enum
 {
@@ -39,7 +41,7 @@ help(const char *progname)
 		   "      --since=TIMESTAMP     only snapshots captured at or after TIMESTAMP\n"
 		   "      --until=TIMESTAMP     only snapshots captured before TIMESTAMP\n"
 		   "      --snapshot=ID         only the snapshot ID\n");
-	ingestrun_print_help("0 replayed; 1 failed, nothing changed; 2 replayed with rejected\n"
+	ingestopt_print_help("0 replayed; 1 failed, nothing changed; 2 replayed with rejected\n"
 						 "rows; 64 usage; 65 a snapshot is bad input, nothing changed; 66 no "
 						 "snapshot\nmatches; 69 database unavailable; 75 another run of the "
 						 "source holds the lock.");
@@ -94,7 +96,7 @@ replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
 		char		name[256];
 
 		if (r->format_name == NULL && !PQgetisnull(res, i, 2))
-			fmt = feed_format_find(PQgetvalue(res, i, 2));
+			fmt = feed_registry_format(PQgetvalue(res, i, 2));
 		if (fmt == NULL)
 		{
 			log_error("snapshot %s was ingested as format \"%s\", which this version does "
@@ -122,8 +124,8 @@ main(int argc, char **argv)
 		{"since", required_argument, NULL, OPT_SINCE},
 		{"snapshot", required_argument, NULL, OPT_SNAPSHOT},
 		{"until", required_argument, NULL, OPT_UNTIL},
-		INGESTRUN_LONG_OPTIONS,
-		DB_LONG_OPTIONS,
+		INGESTOPT_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -142,7 +144,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || ingestrun_option(&r, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || ingestopt_option(&r, c, optarg))
 			continue;
 		switch (c)
 		{
@@ -160,7 +162,7 @@ main(int argc, char **argv)
 		}
 	}
 	opt_no_extra_args(argc, argv, optind);
-	ingestrun_check_options(&r, NULL);
+	ingestopt_check(&r, NULL);
 
 	ingestrun_start(&r, &dbo);
 	return ingestrun_end(&r, replay(&r, since, until, snapshot) && ingest_merge(r.in));

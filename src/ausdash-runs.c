@@ -2,17 +2,17 @@
  * src/ausdash-runs.c - the health of the run ledger (ingestion_runs), per
  * job, for people and for monitoring.
  */
-#include "../lib/common.h"
+#include "base/common.h"
 
 #include <getopt.h>
 
-#include "../lib/db.h"
-#include "../lib/isotime.h"
-#include "../lib/log.h"
-#include "../lib/opt.h"
-#include "../lib/report.h"
-#include "../lib/timeutil.h"
-#include "../lib/banned.h"
+#include "pg/db.h"
+#include "base/isotime.h"
+#include "base/log.h"
+#include "cli/opt.h"
+#include "report/report.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
 
 enum
 {
@@ -98,8 +98,8 @@ main(int argc, char **argv)
 	static struct option long_options[] = {
 		{"max-running", required_argument, NULL, OPT_MAX_RUNNING},
 		{"window", required_argument, NULL, OPT_WINDOW},
-		REPORT_LONG_OPTIONS,
-		DB_LONG_OPTIONS,
+		OPT_REPORT_LONG_OPTIONS,
+		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
@@ -124,7 +124,7 @@ main(int argc, char **argv)
 	report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
-		if (db_options_parse(&dbo, c, optarg) || report_option(&ro, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
 			continue;
 		switch (c)
 		{

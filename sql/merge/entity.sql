@@ -1,7 +1,7 @@
 -- sql/merge/entity.sql - stage and merge one entity of the store.
 --
--- One template for every entity; lib/stage.c fills the placeholders from
--- the entity's descriptor (lib/entity.c):
+-- One template for every entity; lib/load/stage.c fills the placeholders from
+-- the entity's descriptor (lib/model/entity.c):
 --   {table}        target table in schema public; the staging table is
 --                  pg_temp.ausdash_stage_{table}
 --   {constraint}   the unique constraint that identifies a row
@@ -23,7 +23,7 @@ CREATE TEMP TABLE ausdash_stage_{table} (
 ) ON COMMIT DROP;
 
 -- name: copy
--- The rows, in the order lib/stage.c writes their fields.
+-- The rows, in the order lib/load/stage.c writes their fields.
 COPY pg_temp.ausdash_stage_{table} (ord, line, byte_offset, {columns}) FROM STDIN;
 
 -- name: dedupe

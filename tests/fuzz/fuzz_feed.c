@@ -4,7 +4,7 @@
  * is checked as ausdash-ingest checks it; bad rows are skipped to reach
  * further (make fuzz).
  */
-#include "../../lib/common.h"
+#include "base/common.h"
 
 #include "fuzz_feed.h"
 
@@ -19,9 +19,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	while (feed_formats[nformats])
+	while (feed_registry_formats[nformats])
 		nformats++;
-	fmt = feed_formats[data[0] % nformats];
+	fmt = feed_registry_formats[data[0] % nformats];
 	fuzz_feed_init(&f, data[0] & 0x80 ? "aemo_wem_source_mix" : "fuzz_source");
 	f.check_footer = (data[0] & 0x40) == 0;
 	feed_parse(&f, fmt, (const char *) data + 1, size - 1);

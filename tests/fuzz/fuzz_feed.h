@@ -6,9 +6,10 @@
 #ifndef AUSDASH_FUZZ_FEED_H
 #define AUSDASH_FUZZ_FEED_H
 
-#include "../../lib/entity.h"
-#include "../../lib/feed.h"
-#include "../../lib/sbuf.h"
+#include "model/entity.h"
+#include "feed/feed.h"
+#include "feed/feed_registry.h"
+#include "base/sbuf.h"
 
 static bool
 fuzz_on_emit(void *arg, const entity_record *rec)
@@ -34,7 +35,7 @@ static void
 fuzz_feed_init(feed *f, const char *source)
 {
 	feed_init(f, source, "fuzz", "2026-03-12T02:40:00.098Z");
-	f->map = feed_builtin_map;
+	f->map = feed_registry_builtin_map;
 	f->nmap = 2;
 	f->emit = fuzz_on_emit;
 	f->reject = fuzz_on_reject;

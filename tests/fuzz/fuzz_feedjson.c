@@ -11,9 +11,9 @@
  * through the format's parser, whose observations are checked as
  * ausdash-ingest checks them.
  */
-#include "../../lib/common.h"
+#include "base/common.h"
 
-#include "../../lib/jsonparse.h"
+#include "base/jsonparse.h"
 #include "fuzz_feed.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,9 +58,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 3)
 		return 0;
-	for (int i = 0; feed_formats[i] && njson < 32; i++)
-		if (strstr(feed_formats[i]->content_type, "json"))
-			json[njson++] = feed_formats[i];
+	for (int i = 0; feed_registry_formats[i] && njson < 32; i++)
+		if (strstr(feed_registry_formats[i]->content_type, "json"))
+			json[njson++] = feed_registry_formats[i];
 	fmt = json[data[0] % njson];
 	depth = data[1];
 	repeat = 1 + (data[2] & 15);

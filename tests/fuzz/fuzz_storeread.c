@@ -4,11 +4,11 @@
  * storeread and entity_check_record(), must end in a result or a placed
  * error, never a crash, a leak or undefined behaviour (make fuzz).
  */
-#include "../../lib/common.h"
+#include "base/common.h"
 
-#include "../../lib/entity.h"
-#include "../../lib/sbuf.h"
-#include "../../lib/storeread.h"
+#include "model/entity.h"
+#include "base/sbuf.h"
+#include "store/storeread.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,13 +3,13 @@
  * the kept findings (tests/fuzz/regressions) and the samples, under make
  * check (and make check-asan).  Prints TAP, one test per file.
  */
-#include "../../lib/common.h"
+#include "base/common.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "../../lib/mem.h"
-#include "../../lib/sbuf.h"
+#include "base/mem.h"
+#include "base/sbuf.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

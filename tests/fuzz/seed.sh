@@ -27,7 +27,7 @@ seed_formats() {
 		i=$((i + 1))
 	done
 }
-# DIR/feed: the formats in the order of lib/feed.c
+# DIR/feed: the formats in the order of lib/feed/feed.c
 seed_formats "$out/feed" "" wholesale-csv aer-prd-json aer-dmo-json abs-housing-json abs-cpi-json \
 	rba-rates-csv aemo-mms aemo-5min-json rba-table source-mix-json eia-wholesale-json entsoe-json \
 	nea-json ndjson csv

@@ -7,7 +7,7 @@ use Ausdash::Test;
 use Test::More;
 
 chdir $ROOT or die;
-my @lib = sort glob('lib/*.c');
+my @lib = sort glob('lib/*/*.c');
 my @src = sort glob('src/*.c');
 my @all = (@lib, @src, sort glob('tests/unit/*.c'));
 
@@ -32,14 +32,14 @@ for my $f (@all)
 	  unless $f =~ /unit\.h$/;
 	like($c, qr{\A/\*\n \* \Q$f\E - }, "$f starts with a banner naming it");
 	unlike($c, qr{(?<!:)//(?![^\n]*")}, "$f uses /* */ comments only");
-	next if $f eq 'lib/log.c' || $f =~ m{^tests/};
-	unlike($c, qr/fprintf\s*\(\s*stderr/, "$f writes diagnostics through lib/log.c only");
+	next if $f eq 'lib/base/log.c' || $f =~ m{^tests/};
+	unlike($c, qr/fprintf\s*\(\s*stderr/, "$f writes diagnostics through lib/base/log.c only");
 }
 
 # exported symbols carry their module's prefix
 for my $f (@lib)
 {
-	(my $mod = $f) =~ s{lib/(\w+)\.c}{$1};
+	(my $mod = $f) =~ s{lib/\w+/(\w+)\.c}{$1};
 	(my $obj = $f) =~ s/\.c$/.o/;
 	my ($code, $out) = run_command([ 'nm', '-g', '--defined-only', $obj ]);
 	# (a sanitizer build adds its own markers, __odr_asan.<name> and the like)
@@ -51,18 +51,18 @@ for my $f (@lib)
 # a banned function does not compile
 {
 	my $t = "$TMP/banned.c";
-	write_file($t, "#include \"$ROOT/lib/common.h\"\n#include \"$ROOT/lib/banned.h\"\n"
+	write_file($t, "#include \"$ROOT/lib/base/common.h\"\n#include \"$ROOT/lib/base/banned.h\"\n"
 		  . "void f(char *d, const char *s);\nvoid f(char *d, const char *s) { sprintf(d, \"%s\", s); }\n");
-	my ($code, $out, $err) = run_command([ 'cc', '-c', '-o', "$TMP/banned.o", $t ]);
+	my ($code, $out, $err) = run_command([ 'cc', "-I$ROOT/lib", '-c', '-o', "$TMP/banned.o", $t ]);
 	isnt($code, 0, 'sprintf does not compile');
 	like($err, qr/sorry_sprintf_is_a_banned_function/, 'the error names the banned function');
 }
 
 # touching a header rebuilds what includes it
 {
-	my ($code, $out) = run_command([ 'make', '-n', '-W', 'lib/sbuf.h', 'all' ]);
-	like($out, qr{-o lib/log\.o lib/log\.c}, 'a header change rebuilds its dependants');
-	unlike($out, qr{-o lib/sha256\.o}, '... and not the others');
+	my ($code, $out) = run_command([ 'make', '-n', '-W', 'lib/base/sbuf.h', 'all' ]);
+	like($out, qr{-o lib/base/log\.o lib/base/log\.c}, 'a header change rebuilds its dependants');
+	unlike($out, qr{-o lib/base/sha256\.o}, '... and not the others');
 }
 
 done_testing();

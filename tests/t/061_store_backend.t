@@ -20,7 +20,7 @@ command_ok([ 'ausdash-migrate', '-q', 'up' ], 'schema migrated');
 is($node->psql("SELECT string_agg(source_series_code || '=' || id || '=' || unit, ',' "
 	  . "ORDER BY source_series_code) FROM public.series WHERE source_series_code IS NOT NULL"),
 	'FLRHOFFA=rates.oo.fixed_pct=%,FLRHOFVA=rates.oo.variable_pct=%',
-	'migration 0005 and feed_builtin_map agree (see lib/feed.c)');
+	'migration 0005 and feed_registry_builtin_map agree (see lib/feed/feed_registry.c)');
 
 my %key = (observations => [qw(seriesId regionCode date vintage)], rawSnapshots => ['snapshotId'],
 	sources => ['sourceId'], sourceCursors => ['sourceId'], ingestionRuns => ['runId'],

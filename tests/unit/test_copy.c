@@ -5,10 +5,10 @@
  */
 #include "unit.h"
 
-#include "../../lib/copy.h"
-#include "../../lib/log.h"
-#include "../../lib/sbuf.h"
-#include "../../lib/banned.h"
+#include "pg/copy.h"
+#include "base/log.h"
+#include "base/sbuf.h"
+#include "base/banned.h"
 
 /* ---- the fake libpq ---- */
 static ExecStatusType fake_exec_status = PGRES_COPY_IN;

@@ -4,9 +4,9 @@
  */
 #include "unit.h"
 
-#include "../../lib/datetoken.h"
-#include "../../lib/log.h"
-#include "../../lib/banned.h"
+#include "model/datetoken.h"
+#include "base/log.h"
+#include "base/banned.h"
 
 static void
 test_ms(void **state)

@@ -4,8 +4,8 @@
  */
 #include "unit.h"
 
-#include "../../lib/db.h"
-#include "../../lib/banned.h"
+#include "pg/db.h"
+#include "base/banned.h"
 
 static void
 expect(const char *msg, const char *conninfo, const char *want)
@@ -78,7 +78,7 @@ test_argv_scrubbed(void **state)
 		char	   *arg = strdup(cases[i].arg);
 
 		db_options_init(&o);
-		assert_true(db_options_parse(&o, 'd', arg));
+		db_options_set_dbname(&o, arg);
 		assert_string_equal(arg, cases[i].shown);
 		assert_string_equal(o.dbname, cases[i].arg);
 		free(arg);

@@ -4,9 +4,9 @@
  */
 #include "unit.h"
 
-#include "../../lib/entity.h"
-#include "../../lib/sbuf.h"
-#include "../../lib/banned.h"
+#include "model/entity.h"
+#include "base/sbuf.h"
+#include "base/banned.h"
 
 #define F(n, t, v) {n, t, v, sizeof(v) - 1, 1, 0}
 #define S ENTITY_JSON_STRING

@@ -5,10 +5,11 @@
  */
 #include "unit.h"
 
-#include "../../lib/feed.h"
-#include "../../lib/isotime.h"
-#include "../../lib/utf8.h"
-#include "../../lib/banned.h"
+#include "feed/feed.h"
+#include "feed/feed_registry.h"
+#include "base/isotime.h"
+#include "base/utf8.h"
+#include "base/banned.h"
 
 static const char *
 js(double v)
@@ -152,7 +153,7 @@ parse(const char *format, const char *payload, collected *c, sbuf *error)
 	f.emit = collect;
 	f.reject = reject;
 	f.arg = c;
-	ok = feed_parse(&f, feed_format_find(format), payload, strlen(payload));
+	ok = feed_parse(&f, feed_registry_format(format), payload, strlen(payload));
 	sbuf_reset(error);
 	sbuf_appends(error, f.error.data);
 	feed_release(&f);

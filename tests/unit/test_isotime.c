@@ -3,8 +3,8 @@
  */
 #include "unit.h"
 
-#include "../../lib/isotime.h"
-#include "../../lib/banned.h"
+#include "base/isotime.h"
+#include "base/banned.h"
 
 static int64_t
 ms(const char *s)

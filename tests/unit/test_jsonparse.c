@@ -3,10 +3,10 @@
  */
 #include "unit.h"
 
-#include "../../lib/jsonparse.h"
-#include "../../lib/mem.h"
-#include "../../lib/sbuf.h"
-#include "../../lib/banned.h"
+#include "base/jsonparse.h"
+#include "base/mem.h"
+#include "base/sbuf.h"
+#include "base/banned.h"
 
 /* n objects nested in each other, {"a":{"a":...1...}} */
 static char *

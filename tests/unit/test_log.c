@@ -5,8 +5,8 @@
 
 #include <unistd.h>
 
-#include "../../lib/log.h"
-#include "../../lib/banned.h"
+#include "base/log.h"
+#include "base/banned.h"
 
 static char path[] = "/tmp/ausdash-test-log-XXXXXX";
 

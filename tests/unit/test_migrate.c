@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../lib/log.h"
-#include "../../lib/mem.h"
-#include "../../lib/migrate.h"
-#include "../../lib/banned.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "pg/migrate.h"
+#include "base/banned.h"
 
 static char dir[] = "/tmp/ausdash-test-migrate-XXXXXX";
 

@@ -3,9 +3,9 @@
  */
 #include "unit.h"
 
-#include "../../lib/log.h"
-#include "../../lib/opt.h"
-#include "../../lib/banned.h"
+#include "base/log.h"
+#include "cli/opt.h"
+#include "base/banned.h"
 
 static void
 test_parse_int(void **state)

@@ -3,8 +3,8 @@
  */
 #include "unit.h"
 
-#include "../../lib/sbuf.h"
-#include "../../lib/banned.h"
+#include "base/sbuf.h"
+#include "base/banned.h"
 
 static void
 test_append_and_grow(void **state)

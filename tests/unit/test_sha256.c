@@ -3,8 +3,8 @@
  */
 #include "unit.h"
 
-#include "../../lib/sha256.h"
-#include "../../lib/banned.h"
+#include "base/sha256.h"
+#include "base/banned.h"
 
 static void
 check(const char *input, size_t len, const char *expected)

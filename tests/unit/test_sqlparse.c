@@ -4,8 +4,8 @@
  */
 #include "unit.h"
 
-#include "../../lib/sqlparse.h"
-#include "../../lib/banned.h"
+#include "pg/sqlparse.h"
+#include "base/banned.h"
 
 static const char *
 destructive(const char *sql, int *line)

@@ -4,10 +4,10 @@
  */
 #include "unit.h"
 
-#include "../../lib/log.h"
-#include "../../lib/sbuf.h"
-#include "../../lib/storeread.h"
-#include "../../lib/banned.h"
+#include "base/log.h"
+#include "base/sbuf.h"
+#include "store/storeread.h"
+#include "base/banned.h"
 
 typedef struct collect
 {

@@ -7,7 +7,7 @@
 #ifndef AUSDASH_UNIT_H
 #define AUSDASH_UNIT_H
 
-#include "../../lib/common.h"
+#include "base/common.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,0 +1,119 @@
+/*
+ * lib/base/sha256.c - SHA-256 over libcrypto's EVP interface.
+ */
+#include "base/common.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "base/mem.h"
+#include "base/sha256.h"
+#include "base/banned.h"
+
+struct sha256_ctx
+{
+	EVP_MD_CTX *md;
+	unsigned long err;
+};
+
+static int
+fail(sha256_ctx *ctx)
+{
+	ctx->err = ERR_get_error();
+	if (ctx->err == 0)
+		ctx->err = (unsigned long) -1;
+	return -1;
+}
+
+sha256_ctx *
+sha256_create(void)
+{
+	sha256_ctx *ctx = mem_calloc(1, sizeof(*ctx));
+
+	ctx->md = EVP_MD_CTX_new();
+	if (ctx->md == NULL || EVP_DigestInit_ex(ctx->md, EVP_sha256(), NULL) != 1)
+		fail(ctx);
+	return ctx;
+}
+
+int
+sha256_update(sha256_ctx *ctx, const void *data, size_t len)
+{
+	if (ctx->err)
+		return -1;
+	if (EVP_DigestUpdate(ctx->md, data, len) != 1)
+		return fail(ctx);
+	return 0;
+}
+
+/* Writes the 32 bytes of md as 64 lowercase hex digits and a NUL. */
+static void
+to_hex(const unsigned char *md, char hex[SHA256_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < SHA256_LEN; i++)
+	{
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	hex[SHA256_HEX_LEN] = '\0';
+}
+
+int
+sha256_final(sha256_ctx *ctx, char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	hex[0] = '\0';
+	if (ctx->err)
+		return -1;
+	if (EVP_DigestFinal_ex(ctx->md, md, &mdlen) != 1 || mdlen != SHA256_LEN)
+		return fail(ctx);
+	to_hex(md, hex);
+	return 0;
+}
+
+int
+sha256_raw(const void *data, size_t len, unsigned char out[SHA256_LEN])
+{
+	unsigned int mdlen = 0;
+
+	return EVP_Digest(data, len, out, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == SHA256_LEN ?
+		0 : -1;
+}
+
+const char *
+sha256_error(const sha256_ctx *ctx)
+{
+	const char *reason;
+
+	if (ctx == NULL || ctx->err == 0)
+		return "no error";
+	if (ctx->err == (unsigned long) -1)
+		return "out of memory";
+	reason = ERR_reason_error_string(ctx->err);
+	return reason ? reason : "unknown OpenSSL error";
+}
+
+void
+sha256_free(sha256_ctx **ctx)
+{
+	if (*ctx == NULL)
+		return;
+	EVP_MD_CTX_free((*ctx)->md);
+	mem_free(ctx);
+}
+
+int
+sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[SHA256_LEN];
+
+	hex[0] = '\0';
+	if (sha256_raw(data, len, md) != 0)
+		return -1;
+	to_hex(md, hex);
+	return 0;
+}

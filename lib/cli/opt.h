@@ -1,0 +1,123 @@
+/*
+ * lib/cli/opt.h - command-line helpers shared by every tool.
+ *
+ * Modelled on PostgreSQL's src/fe_utils/option_utils.c: --help and
+ * --version are handled before getopt_long, integers are validated with
+ * one helper, and usage errors end with the "Try --help" hint (see
+ * log_usage_fatal()).
+ */
+#ifndef AUSDASH_OPT_H
+#define AUSDASH_OPT_H
+
+#include <stdbool.h>
+
+#include "pg/db.h"
+#include "report/report.h"
+
+/*
+ * If any argument before a "--" is --help/-? or --version/-V, prints help
+ * (through help_fn) or "<tool> (ausdash) <version>" to stdout and exits 0,
+ * whatever else is on the command line (the first of them wins).  Call it
+ * before getopt_long, so that a bad option elsewhere does not hide it.
+ */
+void		opt_handle_help_version(int argc, char **argv,
+									void (*help_fn) (const char *progname));
+
+/*
+ * Parses a whole decimal integer in [min, max].  On failure logs
+ * 'invalid value "..." for option ...' or '... must be in range ...' and
+ * returns false; *result is untouched then.
+ */
+bool		opt_parse_int(const char *arg, const char *optname, int min, int max,
+						  int *result);
+
+/*
+ * Parses a duration: an integer with an optional unit ms, s, min or h
+ * (default unit: default_unit_ms milliseconds), into milliseconds in
+ * [0, max_ms].  Logs and returns false on failure.
+ */
+bool		opt_parse_duration_ms(const char *arg, const char *optname,
+								  long default_unit_ms, long max_ms, long *result);
+
+/* getopt_long value for --help (so that '?' means only an error) */
+#define OPT_HELP 0x3000
+
+/* Every tool's -q, -v, -V and --help entries in a getopt_long table. */
+#define OPT_COMMON_LONG_OPTIONS \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"verbose", no_argument, NULL, 'v'}, \
+	{"version", no_argument, NULL, 'V'}, \
+	{"help", no_argument, NULL, OPT_HELP}
+
+/*
+ * Call at the start of main(), after log_init(): getopt_long then names
+ * the tool, not its path, in its own messages.
+ */
+void		opt_init(char **argv);
+
+/*
+ * Every tool's own options, in one place: -q and -v (quieter, more
+ * verbose), -V and --help (exit 0, also when bundled as in -qV), and "-?"
+ * (help).  Returns false for any other option.  Call it first in the
+ * getopt_long loop.
+ */
+bool		opt_common(int c, void (*help_fn) (const char *progname));
+
+/* getopt_long values for the shared connection and report options */
+enum
+{
+	OPT_STATEMENT_TIMEOUT = 0x1000,
+	OPT_LOCK_TIMEOUT,
+	OPT_REPORT_AT = 0x2200,
+	OPT_REPORT_FORMAT,
+	OPT_REPORT_TEXTFILE_DIR
+};
+
+/* The shared connection options' entries in a getopt_long table ("d:"). */
+#define OPT_CONNECTION_LONG_OPTIONS \
+	{"dbname", required_argument, NULL, 'd'}, \
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, \
+	{"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT}
+
+/*
+ * Handles one shared connection option ('d', OPT_STATEMENT_TIMEOUT,
+ * OPT_LOCK_TIMEOUT) into o.  Returns true when c was one of them; exits
+ * with a usage error on a bad value.
+ */
+bool		opt_connection(db_options *o, int c, const char *arg);
+
+/* The options every report takes, in a getopt_long table. */
+#define OPT_REPORT_LONG_OPTIONS \
+	{"at", required_argument, NULL, OPT_REPORT_AT}, \
+	{"format", required_argument, NULL, OPT_REPORT_FORMAT}, \
+	{"textfile-dir", required_argument, NULL, OPT_REPORT_TEXTFILE_DIR}
+
+/* Handles one report option into o; false for any other option. */
+bool		opt_report(report_options *o, int c, const char *arg);
+
+/*
+ * For getopt_long's '?' (it has printed what was wrong): prints the
+ * "Try --help" hint and exits with AUSDASH_EXIT_USAGE.
+ */
+void		opt_bad_option(void) AUSDASH_NORETURN;
+
+/* Prints the tool's --help (through help_fn) to stdout and exits 0. */
+void		opt_show_help(void (*help_fn) (const char *progname)) AUSDASH_NORETURN;
+
+/* Prints "<tool> (ausdash) <version>" to stdout and exits 0. */
+void		opt_show_version(void) AUSDASH_NORETURN;
+
+/* Exits with a usage error when a (non-NULL) argument is left over. */
+void		opt_no_extra_args(int argc, char **argv, int optind_);
+
+/* Prints the connection-options block of --help. */
+void		opt_print_connection_help(void);
+
+/*
+ * Opens an input file for reading ("-" is standard input), or exits: 66
+ * when it is missing (with hint, if not NULL) or a directory, 74 otherwise.
+ * what names it in messages ("store", "payload").
+ */
+int			opt_open_input(const char *path, const char *what, const char *hint);
+
+#endif

@@ -1,0 +1,631 @@
+/*
+ * lib/load/stage.c - COPY into temporary tables, then merge into the targets.
+ */
+#include "base/common.h"
+
+#include "pg/copy.h"
+#include "pg/db.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/sbuf.h"
+#include "pg/sqlset.h"
+#include "load/stage.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
+
+#define MAX_ENTITIES 16
+
+/* The statements of sql/merge/entity.sql, rendered for one entity. */
+enum
+{
+	SQL_CREATE,
+	SQL_DEDUPE,
+	SQL_MERGE,
+	SQL_VERIFY,
+	SQL_EMPTY,
+	SQL_DRIFT,
+	SQL_INSERT,
+	SQL_COPY,
+	SQL_INDEXES,
+	SQL_INSERT_UNINDEXED,
+	SQL_COUNT
+};
+static const char *const sql_names[SQL_COUNT] = {
+	"create", "dedupe", "merge", "verify", "empty", "drift", "insert", "copy",
+	"indexes", "insert_unindexed"
+};
+
+struct stage
+{
+	PGconn	   *conn;
+	copy_writer *copy;
+	const entity_desc *current;
+	bool		created[MAX_ENTITIES];
+	stage_counts counts[MAX_ENTITIES];
+	char	   *sql[MAX_ENTITIES][SQL_COUNT];
+	const char *uncompared;		/* a column left out of {values(a)}, or NULL */
+	stage_index_build index_build;
+	sbuf		tmp;
+};
+
+/* --- rendering sql/merge/entity.sql ---------------------------------------- */
+
+/* True when column is one of d's key columns. */
+static bool
+is_key(const entity_desc *d, const char *column)
+{
+	for (const char *const *k = d->key; *k; k++)
+		if (strcmp(entity_column_find(d, *k)->column, column) == 0)
+			return true;
+	return false;
+}
+
+/* Which columns append_columns() lists, and how. */
+enum
+{
+	COLS_ALL,
+	COLS_KEY,
+	COLS_OTHER					/* all but the key */
+};
+enum
+{
+	FMT_NAME,					/* a.col, or col without a */
+	FMT_TYPE,					/* "  col type" */
+	FMT_EQ,						/* a.col = b.col */
+	FMT_SET						/* col = EXCLUDED.col */
+};
+
+/*
+ * Appends the staged columns (the descriptor's, then "extra" when it has
+ * one) that which selects, each formatted as fmt says with the table
+ * aliases a and b, separated by sep.
+ */
+static void
+append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
+			   const char *a, const char *b, const char *sep, const char *skip)
+{
+	bool		first = true;
+
+	for (int i = 0; i <= d->ncolumns; i++)
+	{
+		const char *col;
+		const char *type;
+
+		if (i == d->ncolumns)
+		{
+			if (!d->extra)
+				break;
+			col = "extra";
+			type = "jsonb";
+		}
+		else
+		{
+			col = d->columns[i].column;
+			type = entity_sql_type(d->columns[i].kind);
+		}
+		if ((which == COLS_KEY && !is_key(d, col)) || (which == COLS_OTHER && is_key(d, col)) ||
+			(skip && strcmp(col, skip) == 0))
+			continue;
+		if (!first)
+			sbuf_appends(out, sep);
+		first = false;
+		if (fmt == FMT_TYPE)
+			sbuf_appendf(out, "  %s %s", col, type);
+		else if (fmt == FMT_EQ)
+			sbuf_appendf(out, "%s.%s = %s.%s", a, col, b, col);
+		else if (fmt == FMT_SET)
+			sbuf_appendf(out, "%s = EXCLUDED.%s", col, col);
+		else if (a)
+			sbuf_appendf(out, "%s.%s", a, col);
+		else
+			sbuf_appends(out, col);
+	}
+}
+
+/*
+ * Fills the placeholders of a statement of sql/merge/entity.sql (the list
+ * is in its header) for d.  Returns a malloc'd string; the caller frees it.
+ */
+static char *
+render(const char *tmpl, const entity_desc *d, const char *uncompared)
+{
+	sbuf		out;
+	const char *p = tmpl;
+
+	sbuf_init(&out);
+	while (*p)
+	{
+		const char *open = strchr(p, '{');
+		const char *close;
+		char		name[64];
+		char		args[2][16] = {"", ""};
+		size_t		len;
+
+		if (open == NULL)
+		{
+			sbuf_appends(&out, p);
+			break;
+		}
+		sbuf_append(&out, p, open - p);
+		close = strchr(open, '}');
+		len = close ? (size_t) (close - open - 1) : 0;
+		if (close == NULL || len >= sizeof(name))
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: bad placeholder");
+		memcpy(name, open + 1, len);
+		name[len] = '\0';
+		if (strchr(name, '('))
+		{
+			char	   *a = strchr(name, '(');
+
+			*a++ = '\0';
+			if (sscanf(a, "%15[^,)],%15[^)])", args[0], args[1]) < 1)
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: bad {%s(...)}", name);
+		}
+		if (strcmp(name, "table") == 0)
+			sbuf_appends(&out, d->table);
+		else if (strcmp(name, "constraint") == 0)
+			sbuf_appends(&out, d->constraint_name);
+		else if (strcmp(name, "key1") == 0)
+			sbuf_appends(&out, entity_column_find(d, d->key[0])->column);
+		else if (strcmp(name, "stage_columns") == 0)
+			append_columns(&out, d, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n", NULL);
+		else if (strcmp(name, "columns") == 0)
+			append_columns(&out, d, COLS_ALL, FMT_NAME, NULL, NULL, ", ", NULL);
+		else if (strcmp(name, "key") == 0)
+			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ", NULL);
+		else if (strcmp(name, "key_eq") == 0)
+			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1], " AND ", NULL);
+		else if (strcmp(name, "values") == 0)
+		{
+			const entity_column *u = uncompared ? entity_column_find(d, uncompared) : NULL;
+
+			sbuf_appendc(&out, '(');
+			append_columns(&out, d, COLS_OTHER, FMT_NAME, args[0], NULL, ", ",
+						   u ? u->column : NULL);
+			sbuf_appendc(&out, ')');
+		}
+		else if (strcmp(name, "set") == 0)
+			append_columns(&out, d, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ", NULL);
+		else
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: unknown placeholder {%s}",
+					  name);
+		p = close + 1;
+	}
+	return sbuf_detach(&out, NULL);
+}
+
+/* The statement, rendered for d on first use. */
+static const char *
+entity_sql(stage *s, const entity_desc *d, int which)
+{
+	int			slot = entity_index(d);
+
+	if (s->sql[slot][which] == NULL)
+		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d,
+										   s->uncompared);
+	return s->sql[slot][which];
+}
+
+/* --- staging ---------------------------------------------------------------- */
+
+void
+stage_set_uncompared(stage *s, const char *field)
+{
+	for (int i = 0; i < MAX_ENTITIES; i++)
+		for (int k = 0; k < SQL_COUNT; k++)
+			if (s->sql[i][k])
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_uncompared after first use");
+	s->uncompared = field;
+}
+
+void
+stage_set_index_build(stage *s, stage_index_build how)
+{
+	s->index_build = how;
+}
+
+bool
+stage_parse_index_build(const char *name, stage_index_build *how)
+{
+	static const char *const names[] = {"during", "auto", "after"};
+
+	for (int i = 0; i < (int) lengthof(names); i++)
+		if (strcmp(name, names[i]) == 0)
+		{
+			*how = (stage_index_build) i;
+			return true;
+		}
+	return false;
+}
+
+stage *
+stage_new(PGconn *conn)
+{
+	stage	   *s = mem_calloc(1, sizeof(*s));
+
+	if (entity_count > MAX_ENTITIES)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "more entities than MAX_ENTITIES in lib/load/stage.c");
+	s->conn = conn;
+	sbuf_init(&s->tmp);
+	return s;
+}
+
+void
+stage_free(stage **sp)
+{
+	stage	   *s = *sp;
+
+	if (s == NULL)
+		return;
+	copy_abort(&s->copy, "ausdash: stage freed during COPY");
+	for (int i = 0; i < MAX_ENTITIES; i++)
+		for (int j = 0; j < SQL_COUNT; j++)
+			free(s->sql[i][j]);
+	sbuf_release(&s->tmp);
+	free(s);
+	*sp = NULL;
+}
+
+bool
+stage_copy_begin(stage *s, const entity_desc *d)
+{
+	int			slot = entity_index(d);
+
+	if (s->copy)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "COPY of \"%s\" started while \"%s\" is open",
+				  d->name, s->current->name);
+	if (!s->created[slot])
+	{
+		if (!db_command(s->conn, entity_sql(s, d, SQL_CREATE), 0, NULL))
+			return false;
+		s->created[slot] = true;
+	}
+	s->copy = copy_begin(s->conn, entity_sql(s, d, SQL_COPY));
+	if (s->copy == NULL)
+		return false;
+	s->current = d;
+	return true;
+}
+
+static void
+field_ll(copy_writer *w, long long v)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	copy_field_str(w, buf);
+}
+
+bool
+stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
+{
+	const entity_desc *d = s->current;
+
+	field_ll(s->copy, rec->index);
+	field_ll(s->copy, (long long) rec->line);
+	field_ll(s->copy, (long long) rec->offset);
+	for (int i = 0; i < d->ncolumns; i++)
+	{
+		const entity_field *f = bycol[i];
+
+		if (f == NULL || f->type == ENTITY_JSON_NULL)
+			copy_field_null(s->copy);
+		else if (!copy_field(s->copy, f->val, f->len))
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "unchecked NUL in %s[%lld].%s",
+					  rec->entity, rec->index, f->name);
+	}
+	if (d->extra)
+	{
+		sbuf_reset(&s->tmp);
+		if (entity_extra_to_json(d, rec, &s->tmp) > 0)
+			copy_field(s->copy, s->tmp.data, s->tmp.len);
+		else
+			copy_field_null(s->copy);
+	}
+	return copy_row_end(s->copy);
+}
+
+bool
+stage_copy_end(stage *s)
+{
+	long long	rows = 0;
+	int			slot;
+
+	if (s->copy == NULL)
+		return true;
+	slot = entity_index(s->current);
+	if (!copy_end(&s->copy, &rows))
+	{
+		log_detail("While staging \"%s\" into pg_temp.ausdash_stage_%s.",
+				   s->current->name, s->current->table);
+		return false;
+	}
+	s->counts[slot].staged += rows;
+	s->current = NULL;
+	return true;
+}
+
+void
+stage_copy_abort(stage *s, const char *reason)
+{
+	copy_abort(&s->copy, reason);
+	s->current = NULL;
+}
+
+static long long
+value_ll(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? -1 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static bool
+drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
+{
+	const char *sql = sqlset_find(d->table, "conflicts");
+	int			slot = entity_index(d);
+	PGresult   *res;
+	bool		ok = true;
+
+	if (sql == NULL)
+		return true;
+	res = db_query(s->conn, sql, 0, NULL);
+	if (res == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(res) && ok; i++)
+	{
+		const char *ord = PQgetvalue(res, i, 0);
+
+		if (fn)
+			ok = fn(arg, d, value_ll(res, i, 0), value_ll(res, i, 1), value_ll(res, i, 2),
+					PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
+					strcmp(PQgetvalue(res, i, 5), "t") == 0);
+		else
+		{
+			log_error("%s[%s] has the same content as \"%s\"", d->name,
+					  PQgetvalue(res, i, 0), PQgetvalue(res, i, 4));
+			ok = false;
+		}
+		if (ok)
+		{
+			ok = db_command(s->conn, sqlset_get(d->table, "drop"), 1, &ord);
+			s->counts[slot].conflicts++;
+		}
+	}
+	PQclear(res);
+	return ok;
+}
+
+/* Fails (logged) when a verification found bad staged rows, the first at first. */
+static bool
+verified(const char *set, long long bad, long long first)
+{
+	if (bad == 0)
+		return true;
+	log_error("verification failed: %lld staged row(s) of %s are not in "
+			  "public.%s as staged", bad, set, set);
+	if (first >= 0)
+		log_detail("The first is record %lld of the input.", first);
+	return false;
+}
+
+/*
+ * Runs a merge statement (changed, inserted, updated, and when it verifies
+ * itself, mismatched and first_ord) into c.
+ */
+static bool
+run_merge(stage *s, const char *set, const char *sql, int nparams,
+		  const char *const *params, stage_counts *c)
+{
+	PGresult   *res = db_query(s->conn, sql, nparams, params);
+	long long	changed;
+	long long	bad = 0;
+	long long	first = -1;
+
+	if (res == NULL)
+		return false;
+	changed = value_ll(res, 0, 0);
+	c->inserted = value_ll(res, 0, 1);
+	c->updated = value_ll(res, 0, 2);
+	if (PQnfields(res) >= 5)
+	{
+		bad = value_ll(res, 0, 3);
+		first = value_ll(res, 0, 4);
+	}
+	PQclear(res);
+	if (c->inserted + c->updated != changed && strcmp(set, "store_meta") != 0)
+	{
+		log_error("merge of %s does not add up: %lld rows differed from the target "
+				  "but %lld were written", set, changed, c->inserted + c->updated);
+		log_detail("Another session changed the same rows during the merge.");
+		log_hint("Run it again.");
+		return false;
+	}
+	return verified(set, bad, first);
+}
+
+static bool
+run_verify(stage *s, const char *set, const char *sql, int nparams,
+		   const char *const *params)
+{
+	PGresult   *res = db_query(s->conn, sql, nparams, params);
+	long long	bad;
+	long long	first;
+
+	if (res == NULL)
+		return false;
+	bad = value_ll(res, 0, 0);
+	first = value_ll(res, 0, 1);
+	PQclear(res);
+	return verified(set, bad, first);
+}
+
+/*
+ * Runs each statement of column col of res (the "indexes" pairs), false
+ * (logged) at the first failure.
+ */
+static bool
+run_column(stage *s, const PGresult *res, int col)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		long		t0 = timeutil_now_ms();
+
+		if (!db_command(s->conn, PQgetvalue(res, i, col), 0, NULL))
+			return false;
+		log_debug("%s (%ld ms)", PQgetvalue(res, i, col), timeutil_now_ms() - t0);
+	}
+	return true;
+}
+
+/*
+ * Inserts the staged rows of d into its empty target, counting them in
+ * d's counts, and says how in *how.  With many rows ("auto") or when told
+ * ("after"), the target's indexes are dropped first and built again after
+ * the insert, all in the caller's transaction, when the "indexes"
+ * statement finds that they all can be.
+ */
+static bool
+insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **how)
+{
+	stage_counts *c = &s->counts[entity_index(d)];
+	PGresult   *indexes = NULL;
+	PGresult   *res;
+	bool		ok;
+
+	if (s->index_build == STAGE_INDEX_AFTER ||
+		(s->index_build == STAGE_INDEX_AUTO && rows >= STAGE_INDEX_AFTER_MIN_ROWS))
+	{
+		indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
+		if (indexes == NULL)
+			return false;
+		if (PQntuples(indexes) == 0)
+		{
+			log_debug("the indexes of public.%s cannot all be dropped and built "
+					  "again; inserting with them in place", d->table);
+			PQclear(indexes);
+			indexes = NULL;
+		}
+		else if (!run_column(s, indexes, 0))
+		{
+			PQclear(indexes);
+			return false;
+		}
+	}
+	*how = indexes ? "insert into empty table, then build its indexes" :
+		"insert into empty table";
+	res = PQexec(s->conn, entity_sql(s, d, indexes ? SQL_INSERT_UNINDEXED : SQL_INSERT));
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+	{
+		log_error("could not insert the staged %s into public.%s", d->name, d->table);
+		db_log_result_error(res, s->conn);
+	}
+	else
+	{
+		c->inserted = strtoll(PQcmdTuples(res), NULL, 10);
+		c->updated = 0;
+	}
+	PQclear(res);
+	if (ok && indexes && !run_column(s, indexes, 1))
+	{
+		log_detail("While building the indexes of public.%s again after inserting "
+				   "into it.", d->table);
+		ok = false;
+	}
+	PQclear(indexes);
+	return ok;
+}
+
+bool
+stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
+{
+	int			slot = entity_index(d);
+	stage_counts *c = &s->counts[slot];
+	PGresult   *res;
+	long long	distinct;
+	long		t0 = timeutil_now_ms();
+	long		t1, t2;
+	bool		empty;
+	const char *how = "merge";
+
+	if (!s->created[slot] || c->staged == 0)
+		return true;
+	res = PQexec(s->conn, entity_sql(s, d, SQL_DEDUPE));
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		log_error("could not dedupe the staged %s", d->name);
+		db_log_result_error(res, s->conn);
+		PQclear(res);
+		return false;
+	}
+	c->duplicates = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	if (!drop_conflicts(s, d, fn, arg))
+		return false;
+	t1 = timeutil_now_ms();
+	res = db_query(s->conn, entity_sql(s, d, SQL_EMPTY), 0, NULL);
+	if (res == NULL)
+		return false;
+	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	distinct = c->staged - c->duplicates - c->conflicts;
+	if (empty ? !insert_into_empty(s, d, distinct, &how) :
+		!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
+		return false;
+	t2 = timeutil_now_ms();
+	c->unchanged = distinct - c->inserted - c->updated;
+	if (c->unchanged < 0 || (empty && c->unchanged != 0))
+	{
+		log_error("counts of %s do not add up: %lld staged, %lld duplicates, %lld "
+				  "conflicts, but %lld inserted and %lld updated", d->name, c->staged,
+				  c->duplicates, c->conflicts, c->inserted, c->updated);
+		return false;
+	}
+	/* the merge verified itself; an insert is verified by a second pass */
+	if (empty && !run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
+		return false;
+	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
+			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
+			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
+			  t1 - t0, how, t2 - t1, timeutil_now_ms() - t2);
+	return true;
+}
+
+bool
+stage_merge_meta(stage *s, const char *version, const char *updated_at,
+				 stage_counts *c)
+{
+	const char *params[2] = {version, updated_at};
+
+	memset(c, 0, sizeof(*c));
+	c->staged = 1;
+	if (!run_merge(s, "store_meta", sqlset_get("store_meta", "merge"), 2, params, c))
+		return false;
+	c->unchanged = 1 - c->inserted - c->updated;
+	return run_verify(s, "store_meta", sqlset_get("store_meta", "verify"), 2, params);
+}
+
+const stage_counts *
+stage_get_counts(const stage *s, const entity_desc *d)
+{
+	return &s->counts[entity_index(d)];
+}
+
+long long
+stage_drift(stage *s, const entity_desc *d, void (*fn) (void *arg, long long ord, bool missing),
+			void *arg)
+{
+	PGresult   *res;
+	long long	n;
+
+	if (!s->created[entity_index(d)])
+		return 0;
+	res = db_query(s->conn, entity_sql(s, d, SQL_DRIFT), 0, NULL);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (long long i = 0; i < n; i++)
+		fn(arg, value_ll(res, (int) i, 0), strcmp(PQgetvalue(res, (int) i, 1), "t") == 0);
+	PQclear(res);
+	return n;
+}

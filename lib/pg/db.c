@@ -1,0 +1,450 @@
+/*
+ * lib/pg/db.c - connecting to PostgreSQL and running statements.
+ */
+#include "base/common.h"
+
+#include <ctype.h>
+#include <signal.h>
+
+#include "pg/db.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/sbuf.h"
+#include "base/banned.h"
+
+#define REDACTED "********"
+
+void
+db_options_init(db_options *o)
+{
+	o->dbname = NULL;
+	o->statement_timeout_ms = -1;
+	o->lock_timeout_ms = -1;
+}
+
+static void scrub_password(char *s);
+
+void
+db_options_set_dbname(db_options *o, char *arg)
+{
+	static char *copy;			/* the last -d, for the run */
+
+	free(copy);
+	o->dbname = copy = mem_strdup(arg);
+	scrub_password(arg);
+}
+
+/* Replaces every occurrence of secret in *s (a malloc'd string). */
+static void
+replace_all(char **s, const char *secret)
+{
+	sbuf		out;
+	const char *p;
+	const char *hit;
+	size_t		slen;
+
+	if (secret == NULL || (slen = strlen(secret)) == 0 || strstr(*s, secret) == NULL)
+		return;
+	sbuf_init(&out);
+	for (p = *s; (hit = strstr(p, secret)) != NULL; p = hit + slen)
+	{
+		sbuf_append(&out, p, (size_t) (hit - p));
+		sbuf_appends(&out, REDACTED);
+	}
+	sbuf_appends(&out, p);
+	free(*s);
+	*s = sbuf_detach(&out, NULL);
+}
+
+/*
+ * Whether a password stands at p: "scheme://user:secret@" or
+ * "password = secret" (quoted or not); true with the secret (quotes
+ * included) at p[*from..*to).
+ */
+static bool
+password_at(const char *p, size_t *from, size_t *to)
+{
+	const char *q;
+
+	if (strncmp(p, "://", 3) == 0)
+	{
+		const char *colon = NULL;
+
+		/* userinfo ends at '@'; stop at anything that ends authority */
+		for (q = p + 3; *q && *q != '@' && *q != '/' && *q != '?' && *q != ' ' &&
+			 *q != '"' && *q != '\n'; q++)
+			if (*q == ':' && colon == NULL)
+				colon = q;
+		if (*q == '@' && colon != NULL)
+		{
+			*from = (size_t) (colon + 1 - p);
+			*to = (size_t) (q - p);
+			return true;
+		}
+	}
+	if (strncasecmp(p, "password", 8) == 0)
+	{
+		q = p + 8;
+		while (*q == ' ')
+			q++;
+		if (*q != '=')
+			return false;
+		q++;
+		while (*q == ' ')
+			q++;
+		*from = (size_t) (q - p);
+		if (*q == '\'')
+		{
+			for (q++; *q && *q != '\''; q++)
+				if (*q == '\\' && q[1])
+					q++;
+			if (*q)
+				q++;
+		}
+		else
+			while (*q && !isspace((unsigned char) *q) && *q != '&' && *q != '"')
+				q++;
+		*to = (size_t) (q - p);
+		return true;
+	}
+	return false;
+}
+
+/* Masks every password_at() in *s (a malloc'd string). */
+static void
+mask_patterns(char **s)
+{
+	sbuf		out;
+	const char *p = *s;
+	size_t		from,
+				to;
+
+	sbuf_init(&out);
+	while (*p)
+	{
+		if (password_at(p, &from, &to))
+		{
+			sbuf_append(&out, p, from);
+			sbuf_appends(&out, REDACTED);
+			p += to;
+			continue;
+		}
+		sbuf_appendc(&out, *p++);
+	}
+	free(*s);
+	*s = sbuf_detach(&out, NULL);
+}
+
+/*
+ * Overwrites every password_at() in s with x's, in place: in argv, so that
+ * ps and /proc/PID/cmdline no longer show it once the options are read (as
+ * far as a program can hide it; a password file or service file keeps it
+ * off the command line altogether).
+ */
+static void
+scrub_password(char *s)
+{
+	size_t		from,
+				to;
+
+	while (*s)
+	{
+		if (password_at(s, &from, &to))
+		{
+			memset(s + from, 'x', to - from);
+			s += to;
+		}
+		else
+			s++;
+	}
+}
+
+char *
+db_redact(const char *msg, const char *conninfo)
+{
+	char	   *s = mem_strdup(msg ? msg : "");
+
+	if (conninfo)
+	{
+		PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+
+		if (opts)
+		{
+			PQconninfoOption *o;
+
+			for (o = opts; o->keyword; o++)
+				if (strcmp(o->keyword, "password") == 0 && o->val)
+					replace_all(&s, o->val);
+			PQconninfoFree(opts);
+		}
+	}
+	replace_all(&s, getenv("PGPASSWORD"));
+	mask_patterns(&s);
+	return s;
+}
+
+static void
+log_multiline(void (*fn) (const char *,...), const char *text)
+{
+	char	   *copy = mem_strdup(text);
+	size_t		n = strlen(copy);
+
+	while (n > 0 && (copy[n - 1] == '\n' || copy[n - 1] == ' '))
+		copy[--n] = '\0';
+	fn("%s", copy);
+	free(copy);
+}
+
+/* Server notices go through the log module: NOTICE and below with -v. */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (primary == NULL)
+		return;
+	if (severity && strcmp(severity, "WARNING") == 0)
+		log_warning("server: %s", primary);
+	else
+		log_info("server: %s", primary);
+}
+
+/* A connection that failed: closed; NULL for a negative fail_code, else exit. */
+static PGconn *
+give_up(PGconn *conn, int fail_code)
+{
+	PQfinish(conn);
+	if (fail_code < 0)
+		return NULL;
+	exit(fail_code);
+}
+
+PGconn *
+db_connect(const db_options *o, int fail_code)
+{
+	const char *keywords[3];
+	const char *values[3];
+	const char *conninfo = o->dbname;
+	PGconn	   *conn;
+	int			n = 0;
+
+	if (conninfo == NULL || *conninfo == '\0')
+	{
+		conninfo = getenv("DATABASE_URL");
+		if (conninfo && *conninfo == '\0')
+			conninfo = NULL;
+	}
+	if (conninfo)
+	{
+		keywords[n] = "dbname";
+		values[n++] = conninfo;
+	}
+	keywords[n] = "fallback_application_name";
+	values[n++] = log_progname();
+	keywords[n] = NULL;
+	values[n] = NULL;
+
+	conn = PQconnectdbParams(keywords, values, 1);
+	if (conn == NULL)
+		log_fatal(fail_code, "could not connect to database: out of memory");
+	if (PQstatus(conn) != CONNECTION_OK)
+	{
+		char	   *msg = db_redact(PQerrorMessage(conn), conninfo);
+		size_t		len = strlen(msg);
+
+		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+			msg[--len] = '\0';
+		log_error("could not connect to database: %s", msg);
+		log_hint("Check -d/--dbname, DATABASE_URL or the PGHOST, PGPORT, PGUSER and "
+				 "PGDATABASE variables, and that the server is running.");
+		free(msg);
+		return give_up(conn, fail_code);
+	}
+
+	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+
+	/*
+	 * A secure search_path (our SQL names every object with its schema), and
+	 * UTC, so that a timestamp without an offset means the same everywhere.
+	 */
+	{
+		PGresult   *res = db_query(conn,
+								   "SELECT pg_catalog.set_config('search_path', '', false), "
+								   "pg_catalog.set_config('TimeZone', 'UTC', false)",
+								   0, NULL);
+
+		if (res == NULL)
+			return give_up(conn, fail_code);
+		PQclear(res);
+	}
+	if (o->statement_timeout_ms >= 0 || o->lock_timeout_ms >= 0)
+	{
+		char		st[32];
+		char		lt[32];
+		const char *params[2];
+		PGresult   *res;
+
+		snprintf(st, sizeof(st), "%ld", o->statement_timeout_ms);
+		snprintf(lt, sizeof(lt), "%ld", o->lock_timeout_ms);
+		params[0] = o->statement_timeout_ms >= 0 ? st : NULL;
+		params[1] = o->lock_timeout_ms >= 0 ? lt : NULL;
+		res = db_query(conn,
+					   "SELECT pg_catalog.set_config('statement_timeout', "
+					   "COALESCE($1, pg_catalog.current_setting('statement_timeout')), false), "
+					   "pg_catalog.set_config('lock_timeout', "
+					   "COALESCE($2, pg_catalog.current_setting('lock_timeout')), false)",
+					   2, params);
+		if (res == NULL)
+			return give_up(conn, fail_code);
+		PQclear(res);
+	}
+	return conn;
+}
+
+void
+db_disconnect(PGconn **conn)
+{
+	if (*conn)
+		PQfinish(*conn);
+	*conn = NULL;
+}
+
+void
+db_log_result_error(const PGresult *res, PGconn *conn)
+{
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+
+	if (primary)
+		log_error("query failed: %s", primary);
+	else
+	{
+		const char *msg = res ? PQresultErrorMessage(res) : "";
+
+		if (msg == NULL || *msg == '\0')
+			msg = PQerrorMessage(conn);
+		log_multiline(log_error, *msg ? msg : "query failed: no result from server");
+	}
+	if (detail)
+		log_detail("%s", detail);
+	if (hint)
+		log_hint("%s", hint);
+}
+
+static PGresult *
+run(PGconn *conn, const char *sql, int nparams, const char *const *params,
+	ExecStatusType want)
+{
+	PGresult   *res;
+
+	if (nparams > 0)
+		res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	else
+		res = PQexec(conn, sql);
+	if (res != NULL && PQresultStatus(res) == want)
+		return res;
+	/* a query that returns rows where none were expected is fine too */
+	if (res != NULL && want == PGRES_COMMAND_OK &&
+		PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	db_log_result_error(res, conn);
+	log_detail("Query was: %s", sql);
+	PQclear(res);
+	return NULL;
+}
+
+PGresult *
+db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	return run(conn, sql, nparams, params, PGRES_TUPLES_OK);
+}
+
+bool
+db_query_send(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		return true;
+	log_error("could not send a query: %s", PQerrorMessage(conn));
+	log_detail("Query was: %s", sql);
+	return false;
+}
+
+PGresult *
+db_query_result(PGconn *conn, const char *sql)
+{
+	PGresult   *res = PQgetResult(conn);
+	PGresult   *more;
+
+	while ((more = PQgetResult(conn)) != NULL)
+		PQclear(more);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	db_log_result_error(res, conn);
+	log_detail("Query was: %s", sql);
+	PQclear(res);
+	return NULL;
+}
+
+bool
+db_command(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	PGresult   *res = run(conn, sql, nparams, params, PGRES_COMMAND_OK);
+
+	PQclear(res);
+	return res != NULL;
+}
+
+bool
+db_connection_lost(PGconn *conn)
+{
+	return conn == NULL || PQstatus(conn) == CONNECTION_BAD;
+}
+
+/* --- cancel on SIGINT and SIGTERM ---------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+static PGcancel *volatile cancel_handle;
+
+static void
+on_signal(int signo)
+{
+	PGcancel   *c = cancel_handle;
+	char		err[64];
+
+	interrupted = signo;
+	if (c)
+		PQcancel(c, err, sizeof(err));
+}
+
+void
+db_cancel_on_signals(PGconn *conn)
+{
+	struct sigaction sa;
+
+	cancel_handle = PQgetCancel(conn);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+db_cancel_reset(void)
+{
+	PGcancel   *c = cancel_handle;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	cancel_handle = NULL;
+	if (c)
+		PQfreeCancel(c);
+}
+
+int
+db_interrupted(void)
+{
+	return (int) interrupted;
+}

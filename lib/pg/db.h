@@ -1,0 +1,86 @@
+/*
+ * lib/pg/db.h - connecting to PostgreSQL and running statements, the psql way.
+ *
+ * Connection: -d/--dbname (conninfo string or URI), else $DATABASE_URL,
+ * else libpq's PG* environment and service file.  After connecting, the
+ * search_path is pinned to '' (every object in our SQL is schema-
+ * qualified), TimeZone to UTC, and the optional statement_timeout and
+ * lock_timeout are set.
+ * Passwords never reach the output: connection errors pass through
+ * db_redact() first.
+ */
+#ifndef AUSDASH_DB_H
+#define AUSDASH_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct db_options
+{
+	const char *dbname;			/* a copy of -d, or NULL (not owned); the password
+								 * in argv itself is overwritten with x's */
+	long		statement_timeout_ms;	/* < 0: leave the server's setting */
+	long		lock_timeout_ms;	/* < 0: leave the server's setting */
+} db_options;
+
+void		db_options_init(db_options *o);
+
+/*
+ * Sets o->dbname to a copy of arg (-d) and overwrites any password in arg
+ * itself with x's, so that ps does not show it.
+ */
+void		db_options_set_dbname(db_options *o, char *arg);
+
+/*
+ * Connects; on failure logs the (redacted) reason with a hint and exits
+ * with fail_code (AUSDASH_EXIT_UNAVAILABLE), or, when fail_code is
+ * negative, returns NULL (the reports say UNKNOWN in their own format).
+ * The caller closes the connection with db_disconnect().
+ */
+PGconn	   *db_connect(const db_options *o, int fail_code);
+/* PQfinish(*conn) and *conn = NULL; *conn may be NULL. */
+void		db_disconnect(PGconn **conn);
+
+/*
+ * Runs a statement expected to return rows (PGRES_TUPLES_OK).  Returns the
+ * result, which the caller frees with PQclear(); on any other status logs
+ * "query failed" with the server's detail and the query, and returns NULL.
+ */
+PGresult   *db_query(PGconn *conn, const char *sql, int nparams,
+					 const char *const *params);
+/*
+ * db_query() in two halves, for work on the client while the server runs
+ * the query: db_query_send() sends it (false, logged, if it cannot), and
+ * db_query_result() waits for its rows, as db_query() returns them.  No
+ * other query can run on conn in between.
+ */
+bool		db_query_send(PGconn *conn, const char *sql, int nparams,
+						  const char *const *params);
+PGresult   *db_query_result(PGconn *conn, const char *sql);
+/* Runs a statement expected to return no rows; true on PGRES_COMMAND_OK. */
+bool		db_command(PGconn *conn, const char *sql, int nparams,
+					   const char *const *params);
+
+/* Logs a failed result's message, detail and hint (not the query). */
+void		db_log_result_error(const PGresult *res, PGconn *conn);
+
+/* True when the connection to the server is gone. */
+bool		db_connection_lost(PGconn *conn);
+
+/*
+ * Returns a malloc'd copy of msg in which any password (the one in
+ * conninfo, $PGPASSWORD, URI "user:password@" parts and "password=..."
+ * pairs) is replaced by "********".  The caller frees it with free().
+ */
+char	   *db_redact(const char *msg, const char *conninfo);
+
+/*
+ * Until db_cancel_reset(): SIGINT and SIGTERM set a flag (db_interrupted()
+ * returns the signal) and cancel conn's running statement.  Without
+ * SA_RESTART, so a read blocked on a pipe returns to look at the flag.
+ */
+void		db_cancel_on_signals(PGconn *conn);
+void		db_cancel_reset(void);
+int			db_interrupted(void);
+
+#endif

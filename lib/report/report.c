@@ -1,0 +1,519 @@
+/*
+ * lib/report/report.c - the reports' four output formats.
+ */
+#include "base/common.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/isotime.h"
+#include "base/jsonw.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "report/report.h"
+#include "base/sbuf.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
+
+typedef enum field_type
+{
+	F_STR,
+	F_NUM,
+	F_BOOL,
+	F_NULL
+} field_type;
+
+typedef struct field
+{
+	char	   *key;
+	char	   *value;
+	field_type	type;
+	bool		label;
+	const char *metric;
+	const char *help;
+} field;
+
+typedef struct row
+{
+	report_level level;
+	field	   *fields;
+	int			n;
+	int			cap;
+} row;
+
+typedef struct section
+{
+	char	   *name;
+	row		   *rows;
+	int			n;
+	int			cap;
+} section;
+
+struct report
+{
+	char	   *name;
+	report_format fmt;
+	int64_t		at_ms;
+	report_level level;
+	section    *sections;
+	int			n;
+	int			cap;
+	sbuf		summary;
+	sbuf		perf;
+};
+
+bool
+report_format_parse(const char *s, report_format *fmt)
+{
+	static const char *const names[] = {"text", "json", "prometheus", "nagios"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+		{
+			*fmt = (report_format) i;
+			return true;
+		}
+	return false;
+}
+
+void
+report_options_init(report_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->at_ms = timeutil_epoch_ms();
+}
+
+void
+report_options_check(const report_options *o)
+{
+	if (o->textfile_dir && o->fmt != REPORT_PROMETHEUS)
+		log_usage_fatal("option --textfile-dir needs --format=prometheus");
+}
+
+const char *
+report_level_name(report_level level)
+{
+	static const char *const names[] = {"ok", "warning", "critical", "unknown"};
+
+	return names[level];
+}
+
+report *
+report_new(const char *name, report_format fmt, int64_t at_ms)
+{
+	report	   *r = mem_calloc(1, sizeof(report));
+
+	r->name = mem_strdup(name);
+	r->fmt = fmt;
+	r->at_ms = at_ms;
+	sbuf_init(&r->summary);
+	sbuf_init(&r->perf);
+	return r;
+}
+
+void
+report_free(report **rp)
+{
+	report	   *r = *rp;
+
+	if (r == NULL)
+		return;
+	for (int s = 0; s < r->n; s++)
+	{
+		for (int i = 0; i < r->sections[s].n; i++)
+		{
+			for (int k = 0; k < r->sections[s].rows[i].n; k++)
+			{
+				free(r->sections[s].rows[i].fields[k].key);
+				free(r->sections[s].rows[i].fields[k].value);
+			}
+			free(r->sections[s].rows[i].fields);
+		}
+		free(r->sections[s].rows);
+		free(r->sections[s].name);
+	}
+	free(r->sections);
+	free(r->name);
+	sbuf_release(&r->summary);
+	sbuf_release(&r->perf);
+	free(r);
+	*rp = NULL;
+}
+
+void
+report_section(report *r, const char *name)
+{
+	if (r->n == r->cap)
+	{
+		r->cap = r->cap ? r->cap * 2 : 4;
+		r->sections = mem_realloc(r->sections, r->cap * sizeof(section));
+	}
+	memset(&r->sections[r->n], 0, sizeof(section));
+	r->sections[r->n++].name = mem_strdup(name);
+}
+
+void
+report_row(report *r, report_level level)
+{
+	section    *s = &r->sections[r->n - 1];
+
+	if (s->n == s->cap)
+	{
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->rows = mem_realloc(s->rows, s->cap * sizeof(row));
+	}
+	memset(&s->rows[s->n], 0, sizeof(row));
+	s->rows[s->n++].level = level;
+	report_level_at_least(r, level);
+}
+
+static void
+add(report *r, const char *key, const char *value, field_type type, bool label,
+	const char *metric, const char *help)
+{
+	section    *s = &r->sections[r->n - 1];
+	row		   *w = &s->rows[s->n - 1];
+	field	   *f;
+
+	if (w->n == w->cap)
+	{
+		w->cap = w->cap ? w->cap * 2 : 8;
+		w->fields = mem_realloc(w->fields, w->cap * sizeof(field));
+	}
+	f = &w->fields[w->n++];
+	f->key = mem_strdup(key);
+	f->value = value ? mem_strdup(value) : NULL;
+	f->type = value ? type : F_NULL;
+	f->label = label;
+	f->metric = metric;
+	f->help = help;
+}
+
+void
+report_str(report *r, const char *key, const char *value, bool label)
+{
+	add(r, key, value, F_STR, label, NULL, NULL);
+}
+
+void
+report_num(report *r, const char *key, const char *value, const char *metric, const char *help)
+{
+	add(r, key, value, F_NUM, false, metric, help);
+}
+
+void
+report_int(report *r, const char *key, long long value, const char *metric, const char *help)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", value);
+	add(r, key, buf, F_NUM, false, metric, help);
+}
+
+void
+report_bool(report *r, const char *key, bool value)
+{
+	add(r, key, value ? "true" : "false", F_BOOL, false, NULL, NULL);
+}
+
+void
+report_summary(report *r, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (r->summary.len)
+		sbuf_appends(&r->summary, "; ");
+	va_start(ap, fmt);
+	sbuf_vappendf(&r->summary, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_perf(report *r, const char *label, long long value)
+{
+	sbuf_appendf(&r->perf, "%s%s=%lld", r->perf.len ? " " : "", label, value);
+}
+
+void
+report_level_at_least(report *r, report_level level)
+{
+	if (level > r->level)
+		r->level = level;
+}
+
+/* --- formats --------------------------------------------------------------- */
+
+static void
+upper(sbuf *out, const char *s)
+{
+	for (; *s; s++)
+		sbuf_appendc(out, (char) toupper((unsigned char) *s));
+}
+
+static void
+text_out(report *r, sbuf *out)
+{
+	for (int s = 0; s < r->n; s++)
+	{
+		section    *sec = &r->sections[s];
+		int			ncol;
+		size_t	   *w;
+
+		if (sec->n == 0)
+			continue;
+		ncol = sec->rows[0].n;
+		w = mem_calloc(ncol + 1, sizeof(size_t));
+		w[ncol] = strlen("status");
+		for (int k = 0; k < ncol; k++)
+			w[k] = strlen(sec->rows[0].fields[k].key);
+		for (int i = 0; i < sec->n; i++)
+			for (int k = 0; k < ncol && k < sec->rows[i].n; k++)
+			{
+				const char *v = sec->rows[i].fields[k].value;
+				size_t		len = v ? strlen(v) : 1;
+
+				if (len > w[k])
+					w[k] = len;
+			}
+		if (s > 0)
+			sbuf_appendc(out, '\n');
+		sbuf_appendf(out, "%s\n", sec->name);
+		for (int k = 0; k < ncol; k++)
+			sbuf_appendf(out, "%-*s  ", (int) w[k], sec->rows[0].fields[k].key);
+		sbuf_appends(out, "status\n");
+		for (int i = 0; i < sec->n; i++)
+		{
+			for (int k = 0; k < ncol && k < sec->rows[i].n; k++)
+			{
+				const field *f = &sec->rows[i].fields[k];
+
+				sbuf_appendf(out, f->type == F_NUM || f->type == F_NULL ? "%*s  " : "%-*s  ",
+							 (int) w[k], f->value ? f->value : "-");
+			}
+			sbuf_appendf(out, "%s\n", report_level_name(sec->rows[i].level));
+		}
+		free(w);
+	}
+	if (r->n > 0)
+		sbuf_appendc(out, '\n');
+	upper(out, r->name);
+	sbuf_appendf(out, " %s", report_level_name(r->level));
+	if (r->summary.len)
+		sbuf_appendf(out, ": %s", r->summary.data);
+	sbuf_appendc(out, '\n');
+}
+
+static void
+json_out(report *r, const char *error, sbuf *out)
+{
+	yajl_gen	g = jsonw_new(out, true);
+	char		at[25];
+
+	isotime_format(r->at_ms, false, at);
+	yajl_gen_map_open(g);
+	jsonw_str(g, "report", r->name);
+	jsonw_str(g, "at", at);
+	jsonw_str(g, "status", report_level_name(r->level));
+	jsonw_str(g, "summary", r->summary.data);
+	if (error)
+		jsonw_str(g, "error", error);
+	for (int s = 0; s < r->n && error == NULL; s++)
+	{
+		section    *sec = &r->sections[s];
+
+		jsonw_key(g, sec->name);
+		yajl_gen_array_open(g);
+		for (int i = 0; i < sec->n; i++)
+		{
+			yajl_gen_map_open(g);
+			for (int k = 0; k < sec->rows[i].n; k++)
+			{
+				const field *f = &sec->rows[i].fields[k];
+
+				jsonw_key(g, f->key);
+				if (f->type == F_NULL || (f->type == F_NUM && strcmp(f->value, "+Inf") == 0))
+					yajl_gen_null(g);
+				else if (f->type == F_STR)
+					yajl_gen_string(g, (const unsigned char *) f->value, strlen(f->value));
+				else
+					jsonw_raw(g, f->value, strlen(f->value));
+			}
+			jsonw_str(g, "status", report_level_name(sec->rows[i].level));
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+label_value(sbuf *out, const char *v)
+{
+	for (; *v; v++)
+	{
+		if (*v == '\\' || *v == '"')
+			sbuf_appendc(out, '\\');
+		if (*v == '\n')
+		{
+			sbuf_appends(out, "\\n");
+			continue;
+		}
+		sbuf_appendc(out, *v);
+	}
+}
+
+static void
+prometheus_out(report *r, const char *error, sbuf *out)
+{
+	const char *done[64];
+	int			ndone = 0;
+
+	sbuf_appendf(out, "# HELP ausdash_%s_status The report's status: 0 ok, 1 warning, "
+				 "2 critical, 3 unknown.\n# TYPE ausdash_%s_status gauge\nausdash_%s_status %d\n",
+				 r->name, r->name, r->name, (int) r->level);
+	for (int s = 0; s < r->n && error == NULL; s++)
+		for (int i = 0; i < r->sections[s].n; i++)
+			for (int k = 0; k < r->sections[s].rows[i].n; k++)
+			{
+				const field *m = &r->sections[s].rows[i].fields[k];
+				bool		seen = false;
+
+				if (m->metric == NULL)
+					continue;
+				for (int d = 0; d < ndone && !seen; d++)
+					seen = strcmp(done[d], m->metric) == 0;
+				if (seen || ndone == 64)
+					continue;
+				done[ndone++] = m->metric;
+				sbuf_appendf(out, "# HELP %s %s\n# TYPE %s gauge\n", m->metric, m->help, m->metric);
+				/* every sample of this metric, in every section */
+				for (int s2 = 0; s2 < r->n; s2++)
+					for (int i2 = 0; i2 < r->sections[s2].n; i2++)
+					{
+						const row  *w = &r->sections[s2].rows[i2];
+
+						for (int k2 = 0; k2 < w->n; k2++)
+						{
+							const field *f = &w->fields[k2];
+							bool		first = true;
+
+							if (f->metric == NULL || strcmp(f->metric, m->metric) != 0 ||
+								f->type == F_NULL)
+								continue;
+							sbuf_appends(out, f->metric);
+							for (int l = 0; l < w->n; l++)
+								if (w->fields[l].label && w->fields[l].value)
+								{
+									sbuf_appendf(out, "%s%s=\"", first ? "{" : ",",
+												 w->fields[l].key);
+									label_value(out, w->fields[l].value);
+									sbuf_appendc(out, '"');
+									first = false;
+								}
+							sbuf_appendf(out, "%s %s\n", first ? "" : "}", f->value);
+						}
+					}
+			}
+}
+
+static void
+nagios_out(report *r, const char *error, sbuf *out)
+{
+	upper(out, r->name);
+	sbuf_appendc(out, ' ');
+	upper(out, report_level_name(r->level));
+	sbuf_appends(out, " - ");
+	/* one line: the first line of an error */
+	if (error)
+		sbuf_append(out, error, strcspn(error, "\n"));
+	else
+		sbuf_appends(out, r->summary.len ? r->summary.data : "no data");
+	if (r->perf.len)
+		sbuf_appendf(out, " | %s", r->perf.data);
+	sbuf_appendc(out, '\n');
+}
+
+/* Writes out to DIR/ausdash_<name>.prom through a temporary file. */
+static bool
+write_textfile(report *r, const char *dir, const sbuf *out)
+{
+	char	   *path = mem_asprintf("%s/ausdash_%s.prom", dir, r->name);
+	char	   *tmp = mem_asprintf("%s/.ausdash_%s.prom.XXXXXX", dir, r->name);
+	int			fd = mkostemp(tmp, O_CLOEXEC);
+	bool		ok = fd >= 0;
+
+	if (!ok)
+		log_error("could not create a temporary file in \"%s\": %m", dir);
+	else
+	{
+		ok = fchmod(fd, 0644) == 0 && write(fd, out->data, out->len) == (ssize_t) out->len &&
+			fsync(fd) == 0;
+		if (close(fd) != 0)
+			ok = false;
+		if (ok && rename(tmp, path) != 0)
+			ok = false;
+		if (!ok)
+		{
+			log_error("could not write \"%s\": %m", path);
+			unlink(tmp);
+		}
+	}
+	free(path);
+	free(tmp);
+	return ok;
+}
+
+static int
+emit(report *r, const char *textfile_dir, const char *error)
+{
+	sbuf		out;
+	bool		ok = true;
+
+	sbuf_init(&out);
+	switch (r->fmt)
+	{
+		case REPORT_TEXT:
+			if (error)
+			{
+				upper(&out, r->name);
+				sbuf_appendf(&out, " unknown: %s\n", error);
+			}
+			else
+				text_out(r, &out);
+			break;
+		case REPORT_JSON:
+			json_out(r, error, &out);
+			break;
+		case REPORT_PROMETHEUS:
+			prometheus_out(r, error, &out);
+			break;
+		case REPORT_NAGIOS:
+			nagios_out(r, error, &out);
+			break;
+	}
+	if (r->fmt == REPORT_PROMETHEUS && textfile_dir)
+		ok = write_textfile(r, textfile_dir, &out);
+	else
+		ok = fwrite(out.data, 1, out.len, stdout) == out.len && log_close_stdout();
+	sbuf_release(&out);
+	return ok ? (int) r->level : REPORT_UNKNOWN;
+}
+
+int
+report_finish(report *r, const char *textfile_dir)
+{
+	return emit(r, textfile_dir, NULL);
+}
+
+int
+report_unknown(report *r, const char *textfile_dir, const char *why)
+{
+	r->level = REPORT_UNKNOWN;	/* and no half-made rows are shown */
+	emit(r, textfile_dir, why);
+	return REPORT_UNKNOWN;
+}

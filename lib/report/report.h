@@ -1,0 +1,98 @@
+/*
+ * lib/report/report.h - the output of the monitoring reports (ausdash-freshness,
+ * ausdash-parity, ausdash-runs) in four formats, and the monitoring exit
+ * codes.
+ *
+ * A report is sections of rows; a row is named fields (strings, numbers,
+ * booleans, nulls) and a level.  Fields marked as labels identify the row
+ * in Prometheus; fields marked as metrics become samples.  The report's
+ * level is the worst of its rows'.
+ *
+ *   text        an aligned table per section, then one summary line
+ *   json        {"report", "at", "status", "summary", "<section>": [rows]}
+ *   prometheus  textfile-collector format, HELP and TYPE lines, base units,
+ *               no timestamps; with a directory, written atomically as
+ *               ausdash_<report>.prom
+ *   nagios      "<REPORT> <STATE> - <summary> | <perfdata>"
+ */
+#ifndef AUSDASH_REPORT_H
+#define AUSDASH_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum report_level
+{
+	REPORT_OK = 0,
+	REPORT_WARNING = 1,
+	REPORT_CRITICAL = 2,
+	REPORT_UNKNOWN = 3
+} report_level;
+
+typedef enum report_format
+{
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_PROMETHEUS,
+	REPORT_NAGIOS
+} report_format;
+
+typedef struct report report;
+
+/* The options every report takes. */
+typedef struct report_options
+{
+	report_format fmt;
+	const char *textfile_dir;
+	int64_t		at_ms;			/* --at, else now */
+} report_options;
+
+/* Set from the command line by opt_report() (lib/cli/opt.h). */
+void		report_options_init(report_options *o);
+/* Usage errors between them (exits). */
+void		report_options_check(const report_options *o);
+
+/* The format of a --format value; false when unknown. */
+bool		report_format_parse(const char *s, report_format *fmt);
+
+/* "ok", "warning", "critical", "unknown" */
+const char *report_level_name(report_level level);
+
+report	   *report_new(const char *name, report_format fmt, int64_t at_ms);
+void		report_free(report **r);
+
+/* Starts a section (rows after this belong to it). */
+void		report_section(report *r, const char *name);
+
+void		report_row(report *r, report_level level);
+/* A string field; label: it identifies the row in Prometheus. */
+void		report_str(report *r, const char *key, const char *value, bool label);
+/*
+ * A number field (NULL value: null; "+Inf" allowed).  metric: the
+ * Prometheus metric it is a sample of (NULL: none), with help.
+ */
+void		report_num(report *r, const char *key, const char *value, const char *metric,
+					   const char *help);
+void		report_int(report *r, const char *key, long long value, const char *metric,
+					   const char *help);
+void		report_bool(report *r, const char *key, bool value);
+
+/* Adds to the summary line ("2 of 5 series stale"); printf-style. */
+void		report_summary(report *r, const char *fmt,...) AUSDASH_PRINTF(2, 3);
+/* A Nagios perfdata item: label=value. */
+void		report_perf(report *r, const char *label, long long value);
+
+/* Raises the report's level (the rows raise it too). */
+void		report_level_at_least(report *r, report_level level);
+
+/*
+ * Writes the report (to standard output, or for Prometheus with a
+ * directory, to DIR/ausdash_<name>.prom atomically) and returns the exit
+ * code: the report's level, or 3 when it could not be written.
+ */
+int			report_finish(report *r, const char *textfile_dir);
+
+/* The report could not be made: says so in the format, returns 3. */
+int			report_unknown(report *r, const char *textfile_dir, const char *why);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * lib/run/ingestrun.c - the run around ausdash-ingest and ausdash-replay.
+ */
+#include "base/common.h"
+
+#include <ctype.h>
+#include <limits.h>
+
+#include "run/ingestrun.h"
+#include "base/jsonw.h"
+#include "pg/lock.h"
+#include "base/mem.h"
+#include "base/log.h"
+#include "base/sbuf.h"
+#include "base/timeutil.h"
+#include "base/banned.h"
+
+void
+ingestrun_init(ingestrun *r, const char *tool)
+{
+	memset(r, 0, sizeof(*r));
+	r->tool = tool;
+	r->check_footer = true;
+	r->started_ms = timeutil_now_ms();
+	r->run.run_mode = strcmp(tool, "ausdash-replay") == 0 ? "replay" : "scheduled";
+}
+
+static bool
+uses_store(const ingestrun *r)
+{
+	return r->backend && strcmp(r->backend, "postgres") != 0;
+}
+
+static bool
+uses_postgres(const ingestrun *r)
+{
+	return r->backend == NULL || strcmp(r->backend, "store") != 0;
+}
+
+void
+ingestrun_start(ingestrun *r, const db_options *dbo)
+{
+	sbuf_init(&r->drift_json);
+	if (r->rejects_path && (r->rejects = reject_open(r->rejects_path)) == NULL)
+		exit(AUSDASH_EXIT_IOERR);
+	if (uses_store(r))
+		r->si = storeingest_new();
+	if (!uses_postgres(r))
+	{
+		r->in = ingest_new(NULL, r->source_id);
+		r->in->max_errors = r->max_errors;
+		r->in->dates.strict = r->strict_dates;
+		r->in->rejects = r->rejects;
+		r->in->check_footer = r->check_footer;
+		r->in->capture = r->si;
+		ingest_prepare(r->in, r->format);
+		return;
+	}
+	r->conn = db_connect(dbo, AUSDASH_EXIT_UNAVAILABLE);
+	switch (lock_acquire(r->conn, r->lock_name, r->lock_wait_ms))
+	{
+		case LOCK_ACQUIRED:
+			break;
+		case LOCK_BUSY:
+			log_error("another run of source \"%s\" is in progress (advisory lock \"%s\" is "
+					  "held)", r->source_id, r->lock_name);
+			lock_log_holder(r->conn, r->lock_name);
+			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
+			db_disconnect(&r->conn);
+			exit(AUSDASH_EXIT_LOCKED);
+		case LOCK_ERROR:
+			db_disconnect(&r->conn);
+			exit(AUSDASH_EXIT_FAILURE);
+	}
+	db_cancel_on_signals(r->conn);
+	r->run.job = r->job;
+	r->run.lock_name = r->lock_name;
+	r->run.source_id = r->source_id;
+	r->run.input_name = r->input;
+	if (!r->dry_run && !run_begin(r->conn, &r->run))
+	{
+		db_disconnect(&r->conn);
+		exit(AUSDASH_EXIT_FAILURE);
+	}
+	r->in = ingest_new(r->conn, r->source_id);
+	r->in->max_errors = r->max_errors;
+	r->in->dates.strict = r->strict_dates;
+	r->in->rejects = r->rejects;
+	r->in->check_footer = r->check_footer;
+	r->in->allow_rewind = r->allow_rewind;
+	r->in->capture = r->si;
+	if (!db_command(r->conn, "BEGIN", 0, NULL) || !ingest_prepare(r->in, r->format))
+		exit(ingestrun_end(r, false));
+}
+
+bool
+ingestrun_interrupted(void)
+{
+	if (db_interrupted())
+	{
+		log_error("interrupted by signal %d", db_interrupted());
+		return true;
+	}
+	return false;
+}
+
+/* --- summary --------------------------------------------------------------- */
+
+static void
+counts(const ingestrun *r, run_counts *t)
+{
+	const stage_counts *c = ingest_counts(r->in);
+
+	memset(t, 0, sizeof(*t));
+	t->read = r->in->read;
+	t->inserted = c->inserted;
+	t->updated = c->updated;
+	t->unchanged = c->unchanged;
+	t->rejected = r->in->rejected;
+}
+
+static void
+summary_json(const ingestrun *r, const char *status, bool pretty, const char *error,
+			 sbuf *out)
+{
+	yajl_gen	g = jsonw_new(out, pretty);
+	const stage_counts *c = ingest_counts(r->in);
+	bool		replay = strcmp(r->run.run_mode, "replay") == 0;
+
+	yajl_gen_map_open(g);
+	jsonw_str(g, "status", status);
+	if (error)
+		jsonw_str(g, "error", error);
+	jsonw_str(g, "run_id", r->run.begun ? r->run.run_id : NULL);
+	jsonw_str(g, "job", r->job);
+	jsonw_str(g, "run_mode", r->run.run_mode);
+	jsonw_bool(g, "dry_run", r->dry_run);
+	jsonw_str(g, "source", r->source_id);
+	jsonw_str(g, "format", r->format->name);
+	if (!replay)
+		jsonw_str(g, "backend", r->backend ? r->backend : "postgres");
+	if (replay)
+		jsonw_int(g, "snapshots", r->snapshots);
+	else
+	{
+		jsonw_str(g, "input", r->input);
+		jsonw_int(g, "input_bytes", r->input_bytes);
+		jsonw_str(g, "input_sha256", r->input_sha256);
+		jsonw_str(g, "snapshot_id", r->snapshot_id[0] ? r->snapshot_id : NULL);
+		jsonw_str(g, "duplicate_of", r->duplicate_of[0] ? r->duplicate_of : NULL);
+	}
+	jsonw_int(g, "duration_ms", timeutil_now_ms() - r->started_ms);
+	jsonw_key(g, "observations");
+	yajl_gen_map_open(g);
+	jsonw_int(g, "read", r->in->read);
+	jsonw_int(g, "inserted", c->inserted);
+	jsonw_int(g, "updated", c->updated);
+	jsonw_int(g, "unchanged", c->unchanged);
+	jsonw_int(g, "duplicates", c->duplicates);
+	jsonw_int(g, "rejected", r->in->rejected);
+	jsonw_int(g, "skipped", r->in->skipped);
+	jsonw_int(g, "impossible_dates", r->in->dates.count);
+	yajl_gen_map_close(g);
+	jsonw_key(g, "cursor");
+	yajl_gen_map_open(g);
+	jsonw_str(g, "newest", r->in->cursor[0] ? r->in->cursor : NULL);
+	jsonw_str(g, "previous", r->in->old_cursor[0] ? r->in->old_cursor : NULL);
+	jsonw_bool(g, "moved", r->in->cursor_moved);
+	jsonw_bool(g, "kept", r->in->cursor_kept);
+	yajl_gen_map_close(g);
+	if (r->store_applied)
+	{
+		jsonw_key(g, "store");
+		yajl_gen_map_open(g);
+		jsonw_str(g, "path", r->store_path);
+		jsonw_int(g, "inserted", r->sres.inserted);
+		jsonw_int(g, "updated", r->sres.updated);
+		jsonw_str(g, "duplicate_of", r->sres.duplicate ? r->sres.duplicate_of : NULL);
+		jsonw_bool(g, "cursor_moved", r->sres.cursor_moved);
+		yajl_gen_map_close(g);
+	}
+	if (r->backend && strcmp(r->backend, "dual") == 0 && r->store_applied)
+	{
+		jsonw_key(g, "drift");
+		yajl_gen_map_open(g);
+		jsonw_int(g, "count", r->drift);
+		jsonw_key(g, "keys");
+		jsonw_raw(g, r->drift_json.len ? r->drift_json.data : "[]",
+				  r->drift_json.len ? r->drift_json.len : 2);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+print_json(const ingestrun *r, const char *status, const char *error)
+{
+	sbuf		out;
+
+	if (!r->json)
+		return;
+	sbuf_init(&out);
+	summary_json(r, status, true, error, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	sbuf_release(&out);
+}
+
+static void
+summary_text(const ingestrun *r, const char *status)
+{
+	const stage_counts *c = ingest_counts(r->in);
+
+	if (r->skipped)
+		log_info("%s: payload already stored as snapshot %s; nothing loaded into PostgreSQL",
+				 r->dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
+	else if (!uses_postgres(r))
+		log_info("%s: %s %s: %lld observations read, %lld rejected",
+				 r->dry_run ? "dry run (nothing written)" : status, r->source_id,
+				 r->format->name, r->in->read, r->in->rejected);
+	else
+		log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
+				 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
+				 r->source_id, r->format->name,
+				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->rejected);
+	if (r->in->cursor_moved && r->in->old_cursor[0])
+		log_info("cursor of %s moved to %s (was %s)", r->source_id, r->in->cursor,
+				 r->in->old_cursor);
+	else if (r->in->cursor_moved)
+		log_info("cursor of %s set to %s", r->source_id, r->in->cursor);
+	if (r->store_applied && r->sres.duplicate)
+		log_info("store %s: payload already there as snapshot %s; run appended",
+				 r->store_path, r->sres.duplicate_of);
+	else if (r->store_applied)
+		log_info("store %s: %lld inserted, %lld updated%s", r->store_path, r->sres.inserted,
+				 r->sres.updated, r->sres.cursor_moved ? ", cursor set" : "");
+}
+
+/* --- the store backend ---------------------------------------------------- */
+
+/* Applies the run to the store; returns the exit code. */
+static int
+apply_store(ingestrun *r, int code)
+{
+	storeingest_run sr = {0};
+
+	sr.path = r->store_path;
+	sr.lock_wait_ms = r->lock_wait_ms > 60000 ? r->lock_wait_ms : 60000;
+	sr.source_id = r->source_id;
+	sr.job = r->job;
+	/* dual: the store's run is PostgreSQL's, under the same id */
+	sr.run_id = r->run.begun ? r->run.run_id : NULL;
+	sr.run_mode = r->run.run_mode;
+	sr.snapshot_id = r->new_snapshot_id;
+	sr.checksum = r->input_sha256;
+	sr.captured_at = r->as_of;
+	sr.content_type = r->format->content_type;
+	sr.payload = r->payload;
+	sr.cursor = r->in->cursor;
+	sr.allow_rewind = r->allow_rewind;
+	if (!storeingest_apply(r->si, &sr, &r->sres))
+	{
+		if (r->conn)
+		{
+			const stage_counts *c = ingest_counts(r->in);
+
+			log_detail("PostgreSQL has this run committed (run %s: %lld inserted, %lld "
+					   "updated); the store \"%s\" was not changed.", r->run.run_id,
+					   c->inserted, c->updated, r->store_path);
+			log_hint("Bring the store level with \"ausdash-ingest --backend store\" on the "
+					 "same payload, or with ausdash-export.");
+		}
+		else
+			log_detail("The store \"%s\" was not changed.", r->store_path);
+		return r->sres.exit_code;
+	}
+	r->store_applied = true;
+	return code;
+}
+
+typedef struct drift_ctx
+{
+	ingestrun  *r;
+	char	  **keys;
+	const entity_record **now;
+	long long	n;
+	long long	cap;
+} drift_ctx;
+
+static void
+collect(void *arg, const char *key, const entity_record *now)
+{
+	drift_ctx  *d = arg;
+
+	if (d->n == d->cap)
+	{
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->keys = mem_realloc(d->keys, d->cap * sizeof(char *));
+		d->now = mem_realloc(d->now, d->cap * sizeof(entity_record *));
+	}
+	d->keys[d->n] = mem_strdup(key);
+	d->now[d->n++] = now;
+}
+
+static void
+add_drift(ingestrun *r, const char *key, const char *side)
+{
+	yajl_gen	g;
+
+	if (r->drift++ < 10)
+		log_warning("drift: %s: %s", key, side);
+	if (r->drift > 1000)
+		return;
+	sbuf_appendc(&r->drift_json, r->drift_json.len ? ',' : '[');
+	g = jsonw_new(&r->drift_json, false);
+	yajl_gen_map_open(g);
+	jsonw_str(g, "key", key);
+	jsonw_str(g, "side", side);
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+}
+
+static void
+on_drift(void *arg, long long ord, bool missing)
+{
+	drift_ctx  *d = arg;
+
+	add_drift(d->r, d->keys[ord], missing ? "only in the store" : "values differ");
+}
+
+/*
+ * Compares the keys the run touched: the store's records (staged) against
+ * PostgreSQL's rows, as the merge compares them.  Returns the exit code.
+ */
+static int
+check_drift(ingestrun *r, int code)
+{
+	const entity_desc *d = entity_find("observations");
+	drift_ctx	ctx = {0};
+	stage	   *st = stage_new(r->conn);
+	sbuf		why;
+	bool		ok;
+
+	ctx.r = r;
+	sbuf_init(&why);
+	storeingest_each(r->si, collect, &ctx);
+	stage_set_uncompared(st, "ingestedAt");
+	ok = db_command(r->conn, "BEGIN", 0, NULL) && stage_copy_begin(st, d);
+	for (long long i = 0; ok && i < ctx.n; i++)
+	{
+		const entity_field *bycol[ENTITY_MAX_COLUMNS];
+		const char *field;
+		entity_record rec;
+
+		if (ctx.now[i] == NULL)
+			continue;
+		rec = *ctx.now[i];
+		rec.index = i;
+		sbuf_reset(&why);
+		if (entity_check_record(d, &rec, false, bycol, &why, &field))
+			ok = stage_add(st, &rec, bycol);
+		else
+			add_drift(r, ctx.keys[i], "invalid in the store");
+	}
+	ok = ok && stage_copy_end(st) && stage_drift(st, d, on_drift, &ctx) >= 0;
+	/* keys the store does not have: are they in PostgreSQL? */
+	for (long long i = 0; ok && i < ctx.n; i++)
+	{
+		const char *params[1] = {ctx.keys[i]};
+		PGresult   *res;
+
+		if (ctx.now[i])
+			continue;
+		res = db_query(r->conn, "SELECT 1 FROM public.observations WHERE series_id || '|' || "
+					   "region_code || '|' || date || '|' || vintage = $1", 1, params);
+		ok = res != NULL;
+		if (res && PQntuples(res) > 0)
+			add_drift(r, ctx.keys[i], "only in PostgreSQL");
+		PQclear(res);
+	}
+	if (ok)
+		PQclear(PQexec(r->conn, "ROLLBACK"));
+	stage_free(&st);
+	if (ok && r->drift > 0)
+	{
+		const char *params[2];
+
+		sbuf_appendc(&r->drift_json, ']');
+		params[0] = r->run.run_id;
+		params[1] = r->drift_json.data;
+		log_error("the store and PostgreSQL differ on %lld key(s) this run touched", r->drift);
+		if (r->run.begun)
+			db_command(r->conn, "UPDATE public.ingestion_runs SET details = "
+					   "COALESCE(details, '{}'::jsonb) || "
+					   "pg_catalog.jsonb_build_object('drift', $2::jsonb) WHERE run_id = $1",
+					   2, params);
+		code = AUSDASH_EXIT_DRIFT;
+	}
+	else if (!ok)
+	{
+		log_error("could not compare the store with PostgreSQL");
+		code = AUSDASH_EXIT_FAILURE;
+	}
+	for (long long i = 0; i < ctx.n; i++)
+		free(ctx.keys[i]);
+	free(ctx.keys);
+	free(ctx.now);
+	sbuf_release(&why);
+	return code;
+}
+
+/* --- the end --------------------------------------------------------------- */
+
+static int
+fail(ingestrun *r)
+{
+	run_counts	t;
+	char		summary[1024];
+	int			code = r->in && r->in->exit_code != AUSDASH_EXIT_OK ? r->in->exit_code :
+		AUSDASH_EXIT_FAILURE;
+
+	if (db_interrupted())
+		code = AUSDASH_EXIT_FAILURE;
+	snprintf(summary, sizeof(summary), "%s", log_last_error());
+	if (r->conn && !db_connection_lost(r->conn))
+		PQclear(PQexec(r->conn, "ROLLBACK"));
+	if (r->nothing_to_do && r->run.begun && r->conn)
+	{
+		/* an operator's no-op is no alarm: the run row it began goes again */
+		const char *params[1] = {r->run.run_id};
+
+		if (db_command(r->conn, "DELETE FROM public.ingestion_runs "
+					   "WHERE run_id = $1 AND status = 'running'", 1, params))
+			log_detail("Nothing was replayed and no run is recorded.");
+		print_json(r, "nothing_to_do", summary);
+		return code;
+	}
+	counts(r, &t);
+	t.inserted = t.updated = t.unchanged = 0;
+	if (r->run.begun && run_fail(r->conn, &r->run, summary, &t))
+		log_detail("Nothing was loaded; run %s is recorded as failed.", r->run.run_id);
+	else if (!r->run.begun)
+		log_detail("Nothing was loaded%s.", r->conn ? "" : "; the store is unchanged");
+	print_json(r, "failed", summary);
+	return code;
+}
+
+int
+ingestrun_end(ingestrun *r, bool ok)
+{
+	run_counts	t;
+	const char *status;
+	sbuf		details;
+	int			code;
+
+	if (r->in == NULL)
+		r->in = ingest_new(r->conn, r->source_id);
+	if (ok && ingestrun_interrupted())
+		ok = false;
+	if (!ok)
+		code = fail(r);
+	else
+	{
+		counts(r, &t);
+		status = r->skipped ? "skipped_duplicate" : t.rejected > 0 ? "partial" : "ok";
+		code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
+		sbuf_init(&details);
+		summary_json(r, status, false, NULL, &details);
+		if (r->dry_run)
+		{
+			if (r->conn && !db_command(r->conn, "ROLLBACK", 0, NULL))
+				code = AUSDASH_EXIT_FAILURE;
+			status = "dry_run";
+		}
+		else if (r->conn &&
+				 (!run_finish(r->conn, &r->run, status, &t,
+							  r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
+							  details.data, NULL) ||
+				  !db_command(r->conn, "COMMIT", 0, NULL)))
+			code = fail(r);
+		sbuf_release(&details);
+		/* then the store: after PostgreSQL committed, or alone */
+		if ((code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL) && r->si && !r->dry_run)
+		{
+			code = apply_store(r, code);
+			if (r->store_applied && r->conn)
+				code = check_drift(r, code);
+		}
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
+			code == AUSDASH_EXIT_DRIFT)
+		{
+			summary_text(r, status);
+			print_json(r, status, NULL);
+		}
+	}
+	/* a rejects file or a summary that was not written fails the run's report */
+	if (r->rejects && !reject_close(&r->rejects) &&
+		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
+		code = AUSDASH_EXIT_IOERR;
+	if (r->conn)
+	{
+		db_cancel_reset();
+		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
+			code == AUSDASH_EXIT_DRIFT)
+			lock_release(r->conn, r->lock_name);
+		db_disconnect(&r->conn);
+	}
+	ingest_free(&r->in);
+	storeingest_free(&r->si);
+	sbuf_release(&r->drift_json);
+	if (!log_close_stdout() &&
+		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
+		code = AUSDASH_EXIT_IOERR;
+	return code;
+}

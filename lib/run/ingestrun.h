@@ -1,0 +1,98 @@
+/*
+ * lib/run/ingestrun.h - the life of an ausdash-ingest or ausdash-replay run:
+ * the source's lock, the run ledger, the
+ * transaction, the summary and the exit code.
+ *
+ *   ingestrun_init(); getopt loop with ingestopt_option() (lib/cli);
+ *   ingestopt_check();                  usage errors, before any input
+ *   ingestrun_start();                  connect, lock "ingest:<source>",
+ *                                       run row, BEGIN, ingest_prepare()
+ *   ... ingest_snapshot/payload/merge on r.in ...
+ *   return ingestrun_end(&r, ok);       COMMIT or ROLLBACK, summary
+ */
+#ifndef AUSDASH_INGESTRUN_H
+#define AUSDASH_INGESTRUN_H
+
+#include <stdbool.h>
+
+#include "pg/db.h"
+#include "feed/feed.h"
+#include "load/ingest.h"
+#include "model/reject.h"
+#include "run/run.h"
+#include "base/sha256.h"
+#include "load/storeingest.h"
+
+typedef struct ingestrun
+{
+	/* options */
+	const char *tool;
+	const char *source_id;
+	const char *format_name;	/* --format, or NULL */
+	const feed_format *format;	/* resolved by ingestopt_check() */
+	bool		dry_run;
+	bool		json;
+	bool		check_footer;
+	bool		allow_rewind;
+	int			max_errors;
+	bool		strict_dates;
+	const char *rejects_path;
+	long		lock_wait_ms;
+
+	/* the run */
+	PGconn	   *conn;
+	ingest	   *in;
+	reject_file *rejects;
+	run			run;
+	char		lock_name[160];
+	char		job[160];
+	long		started_ms;
+
+	/* what the tool reports */
+	const char *input;
+	long long	input_bytes;
+	char		input_sha256[SHA256_HEX_LEN + 1];
+	char		snapshot_id[200];	/* ingest: the snapshot stored */
+	char		duplicate_of[200];	/* ingest: the snapshot it duplicates */
+	bool		skipped;		/* ingest: this job mapped that payload already */
+	bool		nothing_to_do;	/* replay: no snapshot matched; no run is kept */
+	long long	snapshots;		/* replay: snapshots mapped */
+
+	/* the store backend (ingest): set before ingestrun_start */
+	const char *backend;		/* "postgres" (or NULL), "store" or "dual" */
+	const char *store_path;
+	const char *payload;		/* the payload as stored */
+	char		as_of[25];		/* its capture time */
+	char		new_snapshot_id[200];	/* the id a new snapshot gets */
+	storeingest *si;
+	storeingest_result sres;
+	bool		store_applied;
+	long long	drift;			/* keys that differ between the backends */
+	sbuf		drift_json;		/* [{"key":...,"side":...}, ...] */
+} ingestrun;
+
+void		ingestrun_init(ingestrun *r, const char *tool);
+
+
+
+
+/*
+ * Connects, locks, records the run as running, begins; exits on failure.
+ * Backend "store": none of that; the payload's observations are collected
+ * for the store.  "dual": both.
+ */
+void		ingestrun_start(ingestrun *r, const db_options *dbo);
+
+/* True when a signal asked the run to stop. */
+bool		ingestrun_interrupted(void);
+
+/*
+ * Ends the run: ok, commits (or rolls back a dry run) with the run's row;
+ * otherwise rolls back and records the run as failed.  Then, for the store
+ * and dual backends, applies the run to the store; for dual, compares the
+ * keys the run touched on both sides and records the drift on the run.
+ * Prints the summary and returns the exit code.
+ */
+int			ingestrun_end(ingestrun *r, bool ok);
+
+#endif
