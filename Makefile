@@ -39,7 +39,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIB_LAYERS = base model pg store feed load run report cli
 LIB_OBJS_base = lib/base/mem.o lib/base/sbuf.o lib/base/log.o lib/base/utf8.o lib/base/isotime.o lib/base/timeutil.o lib/base/sha256.o lib/base/jsonw.o lib/base/jsonparse.o
 LIB_OBJS_model = lib/model/entity.o lib/model/datetoken.o lib/model/digest.o lib/model/reject.o
-LIB_OBJS_pg = lib/pg/db.o lib/pg/copy.o lib/pg/lock.o lib/pg/sqlset.o lib/pg/sqlparse.o lib/pg/migrate.o lib/pg/sqlset_data.o
+LIB_OBJS_pg = lib/pg/db.o lib/pg/copy.o lib/pg/lock.o lib/pg/sqlset.o lib/pg/sqlparse.o lib/pg/sqlbuild.o lib/pg/migrate.o lib/pg/sqlset_data.o
 LIB_OBJS_store = lib/store/storeread.o lib/store/storewrite.o
 LIB_OBJS_feed = lib/feed/feed.o lib/feed/feed_registry.o lib/feed/feed_aemo.o lib/feed/feed_dash.o lib/feed/feed_generic.o lib/feed/feed_rba.o lib/feed/feed_util.o lib/feed/feed_wholesale.o
 LIB_OBJS_load = lib/load/stage.o lib/load/ingest.o lib/load/storeingest.o
@@ -88,9 +88,19 @@ lib/pg/paths.h: FORCE
 
 lib/pg/migrate.o: lib/pg/paths.h
 
-# The merge SQL, embedded (lib/pg/sqlset.h)
-lib/pg/sqlset_data.c: sql/embed.awk $(wildcard sql/merge/*.sql)
-	awk -f sql/embed.awk $(sort $(wildcard sql/merge/*.sql)) > $@.tmp && mv $@.tmp $@
+# Every SQL statement, embedded (lib/pg/sqlset.h): sql/rules.sql first,
+# then each area's sets.  The ids header is rewritten only when it changes.
+SQL_SETS = sql/rules.sql $(sort $(wildcard sql/merge/*.sql sql/run/*.sql sql/report/*.sql sql/export/*.sql sql/pg/*.sql))
+
+lib/pg/sqlset_data.c: sql/embed.awk $(SQL_SETS)
+	awk -v out=data -f sql/embed.awk $(SQL_SETS) > $@.tmp && mv $@.tmp $@
+
+lib/pg/sqlset_names.h: sql/embed.awk $(SQL_SETS)
+	awk -v out=names -f sql/embed.awk $(SQL_SETS) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# every object may name a statement; the header exists before any compiles
+$(LIB_OBJS) $(TOOLS:%=src/%.o) $(UNIT_TESTS:%=tests/unit/test_%.o): | lib/pg/sqlset_names.h
 
 FORCE:
 
@@ -195,7 +205,7 @@ FUZZ_LONG_SECONDS ?= 1800
 FUZZ_HARNESSES = storeread feed feedjson
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib
 
-fuzz-build: lib/pg/sqlset_data.c lib/pg/paths.h
+fuzz-build: lib/pg/sqlset_data.c lib/pg/sqlset_names.h lib/pg/paths.h
 	@mkdir -p tmp_fuzz
 	tests/fuzz/seed.sh tmp_fuzz/seeds
 	cat tests/fuzz/json.dict tests/fuzz/csv.dict > tmp_fuzz/feed.dict
@@ -223,7 +233,7 @@ bench: all
 	tests/bench/bench.sh
 
 clean:
-	rm -f lib/pg/paths.h lib/pg/sqlset_data.c $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
+	rm -f lib/pg/paths.h lib/pg/sqlset_data.c lib/pg/sqlset_names.h $(LIB_OBJS) $(LIBRARY) $(TOOL_BINS) $(TOOLS:%=src/%.o) $(DEPS)
 	rm -f tests/unit/*.o tests/fuzz/*.o
 	rm -rf tests/unit/bin tmp_check tmp_schema tmp_bench tmp_fuzz
 

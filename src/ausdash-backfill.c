@@ -52,7 +52,6 @@ typedef struct backfill
 	bool		dry_run;
 	bool		json;
 	bool		ignore_unknown;
-	int			max_errors;
 	const char *rejects_path;
 	datetoken_audit dates;		/* .strict: --strict-dates */
 	bool		allow_rewind;	/* --allow-cursor-rewind */
@@ -65,14 +64,13 @@ typedef struct backfill
 	PGconn	   *conn;
 	stage	   *st;
 	storeread  *sr;
-	reject_file *rejects;
+	reject_budget budget;		/* --max-errors, --rejects */
 	sha256_ctx *sum;
 	char		input_sha256[SHA256_HEX_LEN + 1];
 	uint64_t	bytes;
 	run			run;
 	long long	read[MAX_ENTITIES];
 	long long	rejected[MAX_ENTITIES];
-	long long	errors;
 	sbuf		db_cursors;		/* the database's cursors: source\0cursor\0... */
 	sbuf		kept;			/* cursors kept: source\0kept\0store's\0... */
 	sbuf		aliases;		/* snapshotIds of another lineage: alias\0stored\0... */
@@ -136,25 +134,21 @@ static bool
 take_reject(backfill *bf, const entity_desc *d, const char *where,
 			const reject_info *ri, const char *hint)
 {
-	bf->errors++;
-	if (bf->errors > bf->max_errors)
+	if (reject_take(&bf->budget, where, ri))
+	{
+		bf->rejected[entity_index(d)]++;
+		return true;
+	}
+	bf->exit_code = bf->budget.exit_code;
+	if (bf->exit_code == AUSDASH_EXIT_DATAERR)
 	{
 		log_error("%s: %s", where, ri->reason);
-		if (bf->max_errors > 0)
-			log_detail("More than %d records were bad (--max-errors).", bf->max_errors);
+		if (bf->budget.max_errors > 0)
+			log_detail("More than %d records were bad (--max-errors).", bf->budget.max_errors);
 		if (hint)
 			log_hint("%s", hint);
-		bf->exit_code = AUSDASH_EXIT_DATAERR;
-		return false;
 	}
-	log_warning("%s: %s (record rejected)", where, ri->reason);
-	bf->rejected[entity_index(d)]++;
-	if (bf->rejects && !reject_write(bf->rejects, ri))
-	{
-		bf->exit_code = AUSDASH_EXIT_IOERR;
-		return false;
-	}
-	return true;
+	return false;
 }
 
 /* A record that failed its checks. */
@@ -173,7 +167,7 @@ reject(backfill *bf, const entity_desc *d, const entity_record *rec,
 	sbuf_init(&json);
 	storeread_where(bf->sr, &where, rec, field);
 	entity_path(&path, rec->entity, rec->index, field);
-	if (bf->rejects)
+	if (bf->budget.file)
 		entity_record_to_json(rec, &json);
 	ri.entity = rec->entity;
 	ri.index = rec->index;
@@ -278,7 +272,7 @@ on_array_begin(void *arg, const entity_desc *d)
 static bool
 load_cursors(backfill *bf)
 {
-	PGresult   *res = db_query(bf->conn, sqlset_get("source_cursors", "current"), 0, NULL);
+	PGresult   *res = db_query(bf->conn, sqlset_sql(SQLSET_SOURCE_CURSORS_CURRENT), 0, NULL);
 
 	if (res == NULL)
 		return false;
@@ -657,7 +651,7 @@ merge_all(backfill *bf)
 
 		params[1] = params[0] + strlen(params[0]) + 1;
 		off = (size_t) (params[1] + strlen(params[1]) + 1 - bf->aliases.data);
-		if (!db_command(bf->conn, sqlset_get("raw_snapshots", "alias"), 2, params))
+		if (!db_command(bf->conn, sqlset_sql(SQLSET_RAW_SNAPSHOTS_ALIAS), 2, params))
 			return false;
 	}
 	return stage_merge_meta(bf->st, bf->version, bf->updated_at, &bf->meta);
@@ -674,7 +668,7 @@ fail_run(backfill *bf)
 	snprintf(summary, sizeof(summary), "%s", log_last_error());
 	stage_copy_abort(bf->st, "ausdash-backfill: run failed");
 	if (!db_connection_lost(bf->conn))
-		PQclear(PQexec(bf->conn, "ROLLBACK"));
+		db_abort(bf->conn);
 	totals(bf, &t);
 	t.inserted = t.updated = t.unchanged = 0;
 	if (bf->run.begun && run_fail(bf->conn, &bf->run, summary, &t))
@@ -758,7 +752,7 @@ main(int argc, char **argv)
 					opt_bad_option();
 				break;
 			case OPT_MAX_ERRORS:
-				if (!opt_parse_int(optarg, "--max-errors", 0, INT_MAX, &bf.max_errors))
+				if (!opt_parse_int(optarg, "--max-errors", 0, INT_MAX, &bf.budget.max_errors))
 					opt_bad_option();
 				break;
 			case OPT_REJECTS:
@@ -781,11 +775,11 @@ main(int argc, char **argv)
 	else
 		bf.input = "data/live-store.json";
 	opt_no_extra_args(argc, argv, optind);
-	if (bf.rejects_path && bf.max_errors == 0)
+	if (bf.rejects_path && bf.budget.max_errors == 0)
 		log_usage_fatal("option --rejects needs --max-errors");
 
 	open_input(&bf);
-	if (bf.rejects_path && (bf.rejects = reject_open(bf.rejects_path)) == NULL)
+	if (bf.rejects_path && (bf.budget.file = reject_open(bf.rejects_path)) == NULL)
 		exit(AUSDASH_EXIT_IOERR);
 
 	bf.conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
@@ -824,16 +818,9 @@ main(int argc, char **argv)
 	if (bf.sum == NULL)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "could not start SHA-256");
 
-	/*
-	 * Batch settings for the transaction: staging tables live in local
-	 * buffers (temp_buffers must be set before the first one is touched),
-	 * the dedupe and merge sort and hash far more than the defaults allow
-	 * in memory, and so do index builds after a bulk insert.
-	 */
-	if (!db_command(bf.conn, "BEGIN", 0, NULL) ||
-		!db_command(bf.conn, "SET LOCAL temp_buffers = '1GB'", 0, NULL) ||
-		!db_command(bf.conn, "SET LOCAL work_mem = '256MB'", 0, NULL) ||
-		!db_command(bf.conn, "SET LOCAL maintenance_work_mem = '256MB'", 0, NULL) ||
+	/* the batch settings of sql/pg/txn.sql, for the transaction */
+	if (!db_begin(bf.conn) ||
+		!db_command(bf.conn, sqlset_sql(SQLSET_TXN_BATCH_SETTINGS), 0, NULL) ||
 		!load_cursors(&bf) ||
 		!read_input(&bf) ||
 		!merge_all(&bf))
@@ -846,13 +833,13 @@ main(int argc, char **argv)
 		summary_json(&bf, status, false, NULL, &details);
 		if (bf.dry_run)
 		{
-			code = !db_command(bf.conn, "ROLLBACK", 0, NULL) ? AUSDASH_EXIT_FAILURE :
+			code = !db_rollback(bf.conn) ? AUSDASH_EXIT_FAILURE :
 				t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
 			status = "dry_run";
 		}
 		else if (!run_finish(bf.conn, &bf.run, status, &t, bf.input_sha256,
 							 (long long) bf.bytes, details.data, NULL) ||
-				 !db_command(bf.conn, "COMMIT", 0, NULL))
+				 !db_commit(bf.conn))
 			code = fail_run(&bf);
 		else
 			code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
@@ -875,7 +862,7 @@ main(int argc, char **argv)
 	}
 
 	/* a rejects file or a summary that was not written fails the run's report */
-	if (bf.rejects && !reject_close(&bf.rejects) &&
+	if (bf.budget.file && !reject_close(&bf.budget.file) &&
 		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL))
 		code = AUSDASH_EXIT_IOERR;
 	db_cancel_reset();

@@ -15,6 +15,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "cli/opt.h"
+#include "pg/sqlbuild.h"
+#include "pg/sqlset.h"
 #include "base/sbuf.h"
 #include "store/storewrite.h"
 #include "base/banned.h"
@@ -61,34 +63,43 @@ static void
 select_sql(const entity_desc *d, sbuf *sql)
 {
 	bool		runs = strcmp(d->table, "ingestion_runs") == 0;
+	sbuf		columns;
+	sbuf		key;
 
-	sbuf_appends(sql, "SELECT ");
+	sbuf_init(&columns);
+	sbuf_init(&key);
 	for (int i = 0; i < d->ncolumns; i++)
 	{
 		const entity_column *c = &d->columns[i];
 
 		if (i > 0)
-			sbuf_appends(sql, ", ");
-		if (c->kind == ENTITY_TIMESTAMP)
-			sbuf_appendf(sql, "pg_catalog.floor(EXTRACT(epoch FROM t.%s) * 1000)::bigint", c->column);
-		else if (runs && strcmp(c->column, "status") == 0)
-			sbuf_appends(sql, "CASE t.status WHEN 'partial' THEN 'degraded' "
-						 "WHEN 'skipped_duplicate' THEN 'ok' WHEN 'abandoned' THEN 'failed' "
-						 "ELSE t.status END");
+			sbuf_appends(&columns, ", ");
+		if (runs && strcmp(c->column, "status") == 0)
+			sbuf_appends(&columns, sqlset_sql(SQLSET_RULES_STORE_STATUS));
 		else if (runs && strcmp(c->column, "run_mode") == 0)
-			sbuf_appends(sql, "CASE t.run_mode WHEN 'replay' THEN 'manual' ELSE t.run_mode END");
+			sbuf_appends(&columns, sqlset_sql(SQLSET_RULES_STORE_RUN_MODE));
 		else
-			sbuf_appendf(sql, "t.%s::text", c->column);
+			sqlbuild_column(c, false, &columns);
 	}
 	if (d->extra)
-		sbuf_appends(sql, ", t.extra::text");
-	sbuf_appendf(sql, " FROM public.%s t", d->table);
-	/* the dashboard's runs and ausdash's ingest runs; not its own maintenance */
-	if (runs)
-		sbuf_appends(sql, " WHERE t.status <> 'running' AND t.job NOT LIKE 'ausdash-%'");
-	sbuf_appends(sql, " ORDER BY ");
+	{
+		sbuf_appends(&columns, ", ");
+		sbuf_appends(&columns, sqlset_sql(SQLSET_EXPORT_EXTRA));
+	}
 	for (int i = 0; d->key[i]; i++)
-		sbuf_appendf(sql, "%st.%s", i ? ", " : "", entity_column_find(d, d->key[i])->column);
+	{
+		const char *vars[] = {"column", entity_column_find(d, d->key[i])->column, NULL};
+
+		if (i > 0)
+			sbuf_appends(&key, ", ");
+		sqlset_render(SQLSET_COLUMN_NAME, &key, vars);
+	}
+	/* the dashboard's runs and ausdash's ingest runs; not its own maintenance */
+	sqlset_render(SQLSET_EXPORT_RECORDS, sql, (const char *const[]) {
+		"columns", columns.data, "table", d->table,
+		"where", runs ? sqlset_sql(SQLSET_EXPORT_STORE_RUNS_ONLY) : "", "key", key.data, NULL});
+	sbuf_release(&columns);
+	sbuf_release(&key);
 }
 
 /* A field being built: name and value as offsets into the row's text. */
@@ -214,21 +225,26 @@ export_entity(PGconn *conn, storewrite *sw, const entity_desc *d, long long *cou
 {
 	sbuf		sql;
 	sbuf		text;
+	sbuf		query;
+	sbuf		fetch;
 	entity_field fields[ENTITY_MAX_COLUMNS * 2];
-	char		fetch[64];
+	char		rows_text[16];
 	bool		ok;
 
 	sbuf_init(&sql);
 	sbuf_init(&text);
-	sbuf_appends(&sql, "DECLARE ausdash_export NO SCROLL CURSOR FOR ");
-	select_sql(d, &sql);
+	sbuf_init(&query);
+	sbuf_init(&fetch);
+	select_sql(d, &query);
+	sqlset_render(SQLSET_EXPORT_DECLARE, &sql, (const char *const[]) {"query", query.data, NULL});
 	ok = db_command(conn, sql.data, 0, NULL);
-	snprintf(fetch, sizeof(fetch), "FETCH %d FROM ausdash_export", FETCH_ROWS);
+	snprintf(rows_text, sizeof(rows_text), "%d", FETCH_ROWS);
+	sqlset_render(SQLSET_EXPORT_FETCH, &fetch, (const char *const[]) {"rows", rows_text, NULL});
 	storewrite_array_begin(sw, d->name);
 	*count = 0;
 	while (ok)
 	{
-		PGresult   *res = db_query(conn, fetch, 0, NULL);
+		PGresult   *res = db_query(conn, fetch.data, 0, NULL);
 		int			rows;
 
 		if (res == NULL)
@@ -257,8 +273,10 @@ export_entity(PGconn *conn, storewrite *sw, const entity_desc *d, long long *cou
 			break;
 	}
 	storewrite_array_end(sw);
-	ok = ok && db_command(conn, "CLOSE ausdash_export", 0, NULL);
+	ok = ok && db_command(conn, sqlset_sql(SQLSET_EXPORT_CLOSE), 0, NULL);
 	sbuf_release(&sql);
+	sbuf_release(&query);
+	sbuf_release(&fetch);
 	sbuf_release(&text);
 	return ok;
 }
@@ -308,26 +326,9 @@ main(int argc, char **argv)
 	opt_no_extra_args(argc, argv, optind);
 
 	conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
-	if (!db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
+	if (!db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL))
 		exit(AUSDASH_EXIT_FAILURE);
-	/*
-	 * updatedAt: the store's own (store_meta, from the last backfill), or
-	 * a later change ausdash made since (an ingest's run or snapshot); with
-	 * no store_meta, the latest change of all.
-	 */
-	res = db_query(conn,
-				   "SELECT pg_catalog.floor(EXTRACT(epoch FROM COALESCE(GREATEST("
-				   "  (SELECT updated_at FROM public.store_meta),"
-				   "  (SELECT pg_catalog.max(finished_at) FROM public.ingestion_runs"
-				   "    WHERE tool_version IS NOT NULL AND job NOT LIKE 'ausdash-%'"
-				   "      AND status <> 'running'),"
-				   "  (SELECT pg_catalog.max(captured_at) FROM public.raw_snapshots"
-				   "    WHERE format IS NOT NULL)),"
-				   "  GREATEST((SELECT pg_catalog.max(updated_at) FROM public.source_cursors),"
-				   "    (SELECT pg_catalog.max(finished_at) FROM public.ingestion_runs"
-				   "      WHERE job NOT LIKE 'ausdash-%' AND status <> 'running'),"
-				   "    (SELECT pg_catalog.max(captured_at) FROM public.raw_snapshots)),"
-				   "  'epoch'::timestamptz)) * 1000)::bigint", 0, NULL);
+	res = db_query(conn, sqlset_sql(SQLSET_EXPORT_UPDATED_AT), 0, NULL);
 	if (res == NULL)
 		exit(AUSDASH_EXIT_FAILURE);
 	isotime_format(strtoll(PQgetvalue(res, 0, 0), NULL, 10), true, updated);
@@ -352,7 +353,7 @@ main(int argc, char **argv)
 				   : output);
 		exit(AUSDASH_EXIT_FAILURE);
 	}
-	db_command(conn, "COMMIT", 0, NULL);
+	db_commit(conn);
 	db_disconnect(&conn);
 	if (!storewrite_commit(sw))
 		exit(AUSDASH_EXIT_IOERR);

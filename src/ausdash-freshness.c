@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "cli/opt.h"
+#include "pg/sqlset.h"
 #include "report/report.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
@@ -333,8 +334,7 @@ main(int argc, char **argv)
 
 		ok = conn && fresh_from_db(conn, o.series, o.nseries, o.all, &set) &&
 			fresh_jobs_from_db(conn, o.ro.at_ms, &jobs);
-		res = ok ? db_query(conn, "SELECT source_id || '=' || expected_cadence FROM "
-							"public.sources ORDER BY source_id", 0, NULL) : NULL;
+		res = ok ? db_query(conn, sqlset_sql(SQLSET_FRESHNESS_SOURCE_CADENCES), 0, NULL) : NULL;
 		if (res)
 		{
 			cadences = mem_calloc(PQntuples(res) + 1, sizeof(char *));
@@ -342,8 +342,7 @@ main(int argc, char **argv)
 				cadences[i] = mem_strdup(PQgetvalue(res, i, 0));
 			PQclear(res);
 		}
-		res = ok ? db_query(conn, "SELECT id || '=' || frequency FROM public.series", 0, NULL) :
-			NULL;
+		res = ok ? db_query(conn, sqlset_sql(SQLSET_FRESHNESS_SERIES_FREQUENCIES), 0, NULL) : NULL;
 		if (res)
 		{
 			catalog = mem_calloc(PQntuples(res) + 1, sizeof(char *));

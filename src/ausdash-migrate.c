@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "pg/migrate.h"
 #include "cli/opt.h"
+#include "pg/sqlset.h"
 #include "base/banned.h"
 
 #define MIGRATE_LOCK "migrate"
@@ -185,10 +186,7 @@ main(int argc, char **argv)
 	}
 	else
 	{
-		/* status and verify change nothing, not even the ledger's existence */
-		PGresult   *res = db_query(conn,
-								   "SELECT pg_catalog.to_regclass('ausdash.schema_migrations') IS NOT NULL",
-								   0, NULL);
+		PGresult   *res = db_query(conn, sqlset_sql(SQLSET_MIGRATE_LEDGER_EXISTS), 0, NULL);
 
 		if (res == NULL)
 		{

@@ -19,6 +19,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "cli/opt.h"
+#include "pg/sqlbuild.h"
+#include "pg/sqlset.h"
 #include "report/report.h"
 #include "base/sbuf.h"
 #include "store/storeread.h"
@@ -270,9 +272,7 @@ read_store(parity *p)
 static const char *
 db_filter(const entity_desc *d)
 {
-	if (strcmp(d->name, "ingestionRuns") == 0)
-		return " WHERE t.status <> 'running' AND t.job NOT LIKE 'ausdash-%'";
-	return "";
+	return strcmp(d->name, "ingestionRuns") == 0 ? sqlset_sql(SQLSET_PARITY_STORE_RUNS_ONLY) : "";
 }
 
 static bool
@@ -280,17 +280,22 @@ db_keys(PGconn *conn, const entity_desc *d, const char *where, int nparams,
 		const char *const *params, keyset *out)
 {
 	sbuf		sql;
+	sbuf		key;
+	sbuf		digest;
 	PGresult   *res;
 
 	sbuf_init(&sql);
-	sbuf_appends(&sql, "SELECT ");
-	digest_key_sql(d, &sql);
-	sbuf_appends(&sql, ", ");
+	sbuf_init(&key);
+	sbuf_init(&digest);
+	sqlbuild_key(d, &key);
 	if (strcmp(d->name, "ingestionRuns") == 0)
-		sbuf_appends(&sql, "0");
+		sbuf_appendc(&digest, '0');
 	else
-		digest_sql(d, skip_of(d), &sql);
-	sbuf_appendf(&sql, " FROM public.%s t%s", d->table, where);
+		sqlbuild_digest(d, skip_of(d), &digest);
+	sqlset_render(SQLSET_PARITY_KEYS, &sql, (const char *const[]) {
+		"key", key.data, "digest", digest.data, "table", d->table, "where", where, NULL});
+	sbuf_release(&key);
+	sbuf_release(&digest);
 	res = db_query(conn, sql.data, nparams, params);
 	sbuf_release(&sql);
 	if (res == NULL)
@@ -381,11 +386,12 @@ compare_keys(parity *p, report *r, const char *entity, keyset *a, keyset *b, boo
 static void
 segments_sql(sbuf *sql)
 {
-	sbuf_appends(sql, "SELECT t.series_id || chr(31) || t.region_code, pg_catalog.count(*), "
-				 "(((pg_catalog.sum(");
-	digest_sql(entity_find("observations"), skip_observation, sql);
-	sbuf_appends(sql, "::numeric) % 18446744073709551616) + 18446744073709551616) "
-				 "% 18446744073709551616)::text FROM public.observations t GROUP BY 1");
+	sbuf		digest;
+
+	sbuf_init(&digest);
+	sqlbuild_digest(entity_find("observations"), skip_observation, &digest);
+	sqlset_render(SQLSET_PARITY_SEGMENTS, sql, (const char *const[]) {"digest", digest.data, NULL});
+	sbuf_release(&digest);
 }
 
 /*
@@ -416,7 +422,8 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 		PGresult   *cres;
 
 		sbuf_init(&sql);
-		sbuf_appendf(&sql, "SELECT pg_catalog.count(*) FROM public.%s t%s", d->table, db_filter(d));
+		sqlset_render(SQLSET_PARITY_COUNT, &sql, (const char *const[]) {
+			"table", d->table, "where", db_filter(d), NULL});
 		cres = db_query(conn, sql.data, 0, NULL);
 		sbuf_release(&sql);
 		if (cres == NULL)
@@ -473,9 +480,7 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 		params[1] = region_arr.data;
 		p->drill = true;
 		ok = read_store(p) &&
-			db_keys(conn, obs, " WHERE (t.series_id, t.region_code) IN "
-					"(SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))", 2, params,
-					&db_drill);
+			db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
 		if (ok)
 			compare_keys(p, r, "observations", &p->drill_keys, &db_drill, false,
 						 c[entity_index(obs)]);
@@ -721,7 +726,7 @@ main(int argc, char **argv)
 	segments_sql(&segsql);
 	p.fresh = fresh_store_begin(NULL, 0, true, ro.at_ms, &p.latest);
 	ok = conn != NULL &&
-		db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) &&
+		db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL) &&
 		db_query_send(conn, segsql.data, 0, NULL) &&
 		read_store(&p);
 	fresh_store_end(&p.fresh, ok, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "base/isotime.h"
 #include "base/log.h"
 #include "cli/opt.h"
+#include "pg/sqlset.h"
 #include "base/banned.h"
 
 enum
@@ -64,17 +65,7 @@ replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
 	PGresult   *res;
 	bool		ok = true;
 
-	res = db_query(r->conn,
-				   "SELECT snapshot_id, "
-				   "  pg_catalog.to_char(captured_at AT TIME ZONE 'UTC', "
-				   "                     'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-				   "  format, payload "
-				   "FROM public.raw_snapshots "
-				   "WHERE source_id = $1 "
-				   "  AND ($2::timestamptz IS NULL OR captured_at >= $2::timestamptz) "
-				   "  AND ($3::timestamptz IS NULL OR captured_at < $3::timestamptz) "
-				   "  AND ($4::text IS NULL OR snapshot_id = $4) "
-				   "ORDER BY captured_at, snapshot_id", 4, params);
+	res = db_query(r->conn, sqlset_sql(SQLSET_INGEST_REPLAY_SNAPSHOTS), 4, params);
 	if (res == NULL)
 		return false;
 	if (PQntuples(res) == 0)

@@ -10,6 +10,7 @@
 #include "base/isotime.h"
 #include "base/log.h"
 #include "cli/opt.h"
+#include "pg/sqlset.h"
 #include "report/report.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
@@ -45,52 +46,6 @@ help(const char *progname)
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (e.g. the database is\n"
 		   "unreachable), 64 usage error.\n");
 }
-
-/*
- * Per job, as of $1 (epoch ms): the last run, the last success, failures
- * since it (a crash counts: abandoned runs, and running rows whose lock is
- * gone), rows in the window ($2 ms), runs running (and whether their
- * session still holds the run's advisory lock), abandoned since the last
- * success.
- */
-static const char *const runs_sql =
-"WITH r AS ("
-"  SELECT *, pg_catalog.to_timestamp($1::bigint / 1000.0) AS at"
-"  FROM public.ingestion_runs"
-"  WHERE started_at <= pg_catalog.to_timestamp($1::bigint / 1000.0)),"
-"j AS ("
-"  SELECT job,"
-"    pg_catalog.max(started_at) AS last_at,"
-"    pg_catalog.max(started_at) FILTER (WHERE status IN ('ok', 'partial', 'skipped_duplicate',"
-"      'degraded')) AS ok_at,"
-"    pg_catalog.max(finished_at) FILTER (WHERE status IN ('ok', 'partial', 'skipped_duplicate',"
-"      'degraded')) AS ok_fin"
-"  FROM r GROUP BY job)"
-"SELECT j.job,"
-"  pg_catalog.floor(EXTRACT(epoch FROM j.last_at) * 1000)::bigint,"
-"  (SELECT r.status FROM r WHERE r.job = j.job ORDER BY r.started_at DESC LIMIT 1),"
-"  COALESCE(pg_catalog.floor(EXTRACT(epoch FROM j.ok_fin) * 1000)::bigint, -1),"
-"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND (r.status IN ('failed', 'abandoned')"
-"     OR (r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l"
-"       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)))"
-"     AND (j.ok_at IS NULL OR r.started_at > j.ok_at)),"
-"  (SELECT COALESCE(pg_catalog.sum(r.rows_inserted), 0) FROM r WHERE r.job = j.job"
-"     AND r.started_at > r.at - $2::bigint * interval '1 millisecond'),"
-"  (SELECT COALESCE(pg_catalog.sum(r.rows_updated), 0) FROM r WHERE r.job = j.job"
-"     AND r.started_at > r.at - $2::bigint * interval '1 millisecond'),"
-"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND r.status = 'running'"
-"     AND EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory'"
-"       AND l.granted AND l.objsubid = 1"
-"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)),"
-"  (SELECT COALESCE(pg_catalog.max(EXTRACT(epoch FROM r.at - r.started_at)), 0)::bigint"
-"     FROM r WHERE r.job = j.job AND r.status = 'running'),"
-"  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND (r.status = 'abandoned'"
-"     OR (r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l"
-"       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-"       AND ((l.classid::bigint << 32) | l.objid::bigint) = r.lock_key)))"
-"     AND (j.ok_at IS NULL OR r.started_at > j.ok_at))"
-"FROM j ORDER BY j.job";
 
 int
 main(int argc, char **argv)
@@ -150,7 +105,7 @@ main(int argc, char **argv)
 	snprintf(window, sizeof(window), "%ld", window_ms);
 	conn = db_connect(&dbo, -1);
 	if (conn)
-		res = db_query(conn, runs_sql, 2, (const char *[]) {at, window});
+		res = db_query(conn, sqlset_sql(SQLSET_RUNS_JOBS), 2, (const char *[]) {at, window});
 	if (res == NULL)
 	{
 		code = report_unknown(r, ro.textfile_dir, log_last_error());

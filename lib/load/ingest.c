@@ -7,6 +7,7 @@
 #include "pg/db.h"
 #include "feed/feed_registry.h"
 #include "load/ingest.h"
+#include "pg/sqlset.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/utf8.h"
@@ -74,7 +75,7 @@ ingest_prepare(ingest *in, const feed_format *fmt)
 			;
 		return true;
 	}
-	res = db_query(in->conn, "SELECT url FROM public.sources WHERE source_id = $1", 1, params);
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_SOURCE_URL), 1, params);
 	if (res == NULL)
 		return false;
 	free(in->source_url);
@@ -82,10 +83,7 @@ ingest_prepare(ingest *in, const feed_format *fmt)
 	PQclear(res);
 	if (!fmt->needs_map || in->map)
 		return true;
-	res = db_query(in->conn,
-				   "SELECT source_series_code, id, unit FROM public.series "
-				   "WHERE source = $1 AND source_series_code IS NOT NULL "
-				   "ORDER BY source_series_code", 1, params);
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_SERIES_CODES), 1, params);
 	if (res == NULL)
 		return false;
 	in->nmap = PQntuples(res);
@@ -113,34 +111,23 @@ take_reject(ingest *in, const char *where, long long index, long long line,
 {
 	reject_info ri = {0};
 	sbuf		json;
-	bool		ok = true;
+	bool		ok;
 
-	if (++in->rejected > in->max_errors)
-	{
-		in->rejected--;
-		in->exit_code = AUSDASH_EXIT_DATAERR;
-		return false;
-	}
-	in->read++;
-	log_warning("%s: %s (rejected)", where, reason);
-	if (in->rejects)
-	{
-		sbuf_init(&json);
-		if (rec)
-			entity_record_to_json(rec, &json);
-		ri.entity = "observations";
-		ri.index = index;
-		ri.line = line;
-		ri.path = path;
-		ri.reason = reason;
-		ri.record = rec ? json.data : NULL;
-		if (!reject_write(in->rejects, &ri))
-		{
-			in->exit_code = AUSDASH_EXIT_IOERR;
-			ok = false;
-		}
-		sbuf_release(&json);
-	}
+	sbuf_init(&json);
+	if (rec && in->budget.file)
+		entity_record_to_json(rec, &json);
+	ri.entity = "observations";
+	ri.index = index;
+	ri.line = line;
+	ri.path = path;
+	ri.reason = reason;
+	ri.record = rec && in->budget.file ? json.data : NULL;
+	ok = reject_take(&in->budget, where, &ri);
+	if (ok)
+		in->read++;
+	else
+		in->exit_code = in->budget.exit_code;
+	sbuf_release(&json);
 	return ok;
 }
 
@@ -248,8 +235,8 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 		if (in->exit_code == AUSDASH_EXIT_DATAERR)
 		{
 			log_error("%s", f.error.data);
-			if (f.rejected_stop && in->max_errors > 0)
-				log_detail("More than %d rows were bad (--max-errors).", in->max_errors);
+			if (f.rejected_stop && in->budget.max_errors > 0)
+				log_detail("More than %d rows were bad (--max-errors).", in->budget.max_errors);
 		}
 		if (in->st)
 			stage_copy_abort(in->st, "ausdash: the payload was rejected");
@@ -279,8 +266,7 @@ move_cursor(ingest *in)
 
 	if (in->cursor[0] == '\0')
 		return true;
-	res = db_query(in->conn, "SELECT cursor FROM public.source_cursors "
-				   "WHERE source_id = $1 FOR UPDATE", 1, params);
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_CURSOR_FOR_UPDATE), 1, params);
 	if (res == NULL)
 		return false;
 	if (PQntuples(res) == 1)
@@ -295,12 +281,7 @@ move_cursor(ingest *in)
 				 in->source_id, in->old_cursor, in->cursor);
 		return true;
 	}
-	if (!db_command(in->conn,
-					"INSERT INTO public.source_cursors AS c (source_id, cursor, updated_at) "
-					"VALUES ($1, $2, pg_catalog.now()) "
-					"ON CONFLICT (source_id) DO UPDATE "
-					"SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at",
-					2, params))
+	if (!db_command(in->conn, sqlset_sql(SQLSET_INGEST_MOVE_CURSOR), 2, params))
 		return false;
 	in->cursor_moved = true;
 	return true;
@@ -338,20 +319,14 @@ ingest_snapshot(ingest *in, const char *snapshot_id, const char *checksum,
 	int			stored;
 
 	(void) len;
-	res = db_query(in->conn,
-				   "INSERT INTO public.raw_snapshots (snapshot_id, source_id, checksum_sha256, "
-				   "captured_at, content_type, payload, format) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7) "
-				   "ON CONFLICT (source_id, checksum_sha256) DO NOTHING RETURNING snapshot_id",
-				   7, params);
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_STORE_SNAPSHOT), 7, params);
 	if (res == NULL)
 		return -1;
 	stored = PQntuples(res);
 	PQclear(res);
 	if (stored == 1)
 		return 1;
-	res = db_query(in->conn, "SELECT snapshot_id FROM public.raw_snapshots "
-				   "WHERE source_id = $1 AND checksum_sha256 = $2", 2,
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_SNAPSHOT_OF_CHECKSUM), 2,
 				   (const char *[]) {in->source_id, checksum});
 	if (res == NULL)
 		return -1;
@@ -413,9 +388,7 @@ ingest_mapped_before(ingest *in, const char *job, const char *checksum)
 	PGresult   *res;
 	int			n;
 
-	res = db_query(in->conn, "SELECT 1 FROM public.ingestion_runs WHERE job = $1 "
-				   "AND input_checksum_sha256 = $2 AND source_id = $3 "
-				   "AND status IN ('ok', 'partial') LIMIT 1", 3, params);
+	res = db_query(in->conn, sqlset_sql(SQLSET_INGEST_MAPPED_BEFORE), 3, params);
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);

@@ -25,8 +25,7 @@
 typedef struct ingest
 {
 	/* set by the caller after ingest_new() */
-	int			max_errors;
-	reject_file *rejects;		/* or NULL */
+	reject_budget budget;		/* .max_errors and .file; .taken: rows rejected */
 	bool		check_footer;
 	bool		allow_rewind;
 	storeingest *capture;		/* also collects each observation, or NULL */
@@ -34,7 +33,6 @@ typedef struct ingest
 
 	/* results */
 	long long	read;			/* observations produced and rows rejected */
-	long long	rejected;
 	long long	skipped;		/* rows the mappings leave out by rule */
 	long long	payloads;
 	char		cursor[FEED_TOKEN_MAX];	/* newest date token of all payloads */

@@ -30,9 +30,24 @@ enum
 	SQL_INSERT_UNINDEXED,
 	SQL_COUNT
 };
-static const char *const sql_names[SQL_COUNT] = {
-	"create", "dedupe", "merge", "verify", "empty", "drift", "insert", "copy",
-	"indexes", "insert_unindexed"
+/* the templates of sql/merge/entity.sql, by the slots above */
+static const sqlset_id entity_templates[SQL_COUNT] = {
+	SQLSET_ENTITY_CREATE, SQLSET_ENTITY_DEDUPE, SQLSET_ENTITY_MERGE, SQLSET_ENTITY_VERIFY,
+	SQLSET_ENTITY_EMPTY, SQLSET_ENTITY_DRIFT, SQLSET_ENTITY_INSERT, SQLSET_ENTITY_COPY,
+	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED
+};
+
+/*
+ * Entities whose rows may duplicate another's content under another key,
+ * and the statements that find (before the merge) and drop such rows.
+ */
+static const struct
+{
+	const char *table;
+	sqlset_id	conflicts;
+	sqlset_id	drop;
+}			conflict_sql[] = {
+	{"raw_snapshots", SQLSET_RAW_SNAPSHOTS_CONFLICTS, SQLSET_RAW_SNAPSHOTS_DROP},
 };
 
 struct stage
@@ -112,9 +127,10 @@ append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
 		if (fmt == FMT_TYPE)
 			sbuf_appendf(out, "  %s %s", col, type);
 		else if (fmt == FMT_EQ)
-			sbuf_appendf(out, "%s.%s = %s.%s", a, col, b, col);
+			sqlset_render(SQLSET_ENTITY_COLUMN_EQ, out, (const char *const[]) {
+				"a", a, "b", b, "column", col, NULL});
 		else if (fmt == FMT_SET)
-			sbuf_appendf(out, "%s = EXCLUDED.%s", col, col);
+			sqlset_render(SQLSET_ENTITY_COLUMN_SET, out, (const char *const[]) {"column", col, NULL});
 		else if (a)
 			sbuf_appendf(out, "%s.%s", a, col);
 		else
@@ -174,7 +190,8 @@ render(const char *tmpl, const entity_desc *d, const char *uncompared)
 		else if (strcmp(name, "key") == 0)
 			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ", NULL);
 		else if (strcmp(name, "key_eq") == 0)
-			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1], " AND ", NULL);
+			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1],
+						   sqlset_sql(SQLSET_ENTITY_KEY_EQ_AND), NULL);
 		else if (strcmp(name, "values") == 0)
 		{
 			const entity_column *u = uncompared ? entity_column_find(d, uncompared) : NULL;
@@ -201,7 +218,7 @@ entity_sql(stage *s, const entity_desc *d, int which)
 	int			slot = entity_index(d);
 
 	if (s->sql[slot][which] == NULL)
-		s->sql[slot][which] = render(sqlset_get("entity", sql_names[which]), d,
+		s->sql[slot][which] = render(sqlset_sql(entity_templates[which]), d,
 										   s->uncompared);
 	return s->sql[slot][which];
 }
@@ -361,14 +378,17 @@ value_ll(const PGresult *res, int row, int col)
 static bool
 drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
-	const char *sql = sqlset_find(d->table, "conflicts");
 	int			slot = entity_index(d);
 	PGresult   *res;
 	bool		ok = true;
+	size_t		c;
 
-	if (sql == NULL)
+	for (c = 0; c < lengthof(conflict_sql); c++)
+		if (strcmp(conflict_sql[c].table, d->table) == 0)
+			break;
+	if (c == lengthof(conflict_sql))
 		return true;
-	res = db_query(s->conn, sql, 0, NULL);
+	res = db_query(s->conn, sqlset_sql(conflict_sql[c].conflicts), 0, NULL);
 	if (res == NULL)
 		return false;
 	for (int i = 0; i < PQntuples(res) && ok; i++)
@@ -387,7 +407,7 @@ drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		}
 		if (ok)
 		{
-			ok = db_command(s->conn, sqlset_get(d->table, "drop"), 1, &ord);
+			ok = db_command(s->conn, sqlset_sql(conflict_sql[c].drop), 1, &ord);
 			s->counts[slot].conflicts++;
 		}
 	}
@@ -599,10 +619,10 @@ stage_merge_meta(stage *s, const char *version, const char *updated_at,
 
 	memset(c, 0, sizeof(*c));
 	c->staged = 1;
-	if (!run_merge(s, "store_meta", sqlset_get("store_meta", "merge"), 2, params, c))
+	if (!run_merge(s, "store_meta", sqlset_sql(SQLSET_STORE_META_MERGE), 2, params, c))
 		return false;
 	c->unchanged = 1 - c->inserted - c->updated;
-	return run_verify(s, "store_meta", sqlset_get("store_meta", "verify"), 2, params);
+	return run_verify(s, "store_meta", sqlset_sql(SQLSET_STORE_META_VERIFY), 2, params);
 }
 
 const stage_counts *

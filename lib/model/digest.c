@@ -89,8 +89,8 @@ digest_decimal(const char *s, size_t len, sbuf *out)
 	return true;
 }
 
-static bool
-skipped(const char *field, const char *const *skip)
+bool
+digest_skipped(const char *field, const char *const *skip)
 {
 	for (int i = 0; skip && skip[i]; i++)
 		if (strcmp(skip[i], field) == 0)
@@ -148,7 +148,7 @@ digest_record(const entity_desc *d, const entity_record *rec, const char *const 
 		const entity_field *f = entity_record_field_next(rec, c->field, &hint);
 		size_t		mark = text.len;
 
-		if (f == NULL || f->type == ENTITY_JSON_NULL || skipped(c->field, skip))
+		if (f == NULL || f->type == ENTITY_JSON_NULL || digest_skipped(c->field, skip))
 			continue;
 		append_name(&text, c->column);
 		if (c->kind == ENTITY_TIMESTAMP)
@@ -177,38 +177,6 @@ digest_record(const entity_desc *d, const entity_record *rec, const char *const 
 	v = first64(text.data ? text.data : "", text.len);
 	sbuf_release(&text);
 	return v;
-}
-
-void
-digest_sql(const entity_desc *d, const char *const *skip, sbuf *out)
-{
-	sbuf_appends(out, "('x' || pg_catalog.substr(pg_catalog.encode(pg_catalog.sha256("
-				 "pg_catalog.convert_to(''");
-	for (int i = 0; i < d->ncolumns; i++)
-	{
-		const entity_column *c = &d->columns[i];
-
-		if (skipped(c->field, skip))
-			continue;
-		sbuf_appendf(out, " || COALESCE('%s=' || ", c->column);
-		if (c->kind == ENTITY_TIMESTAMP)
-			sbuf_appendf(out, "pg_catalog.floor(EXTRACT(epoch FROM t.%s) * 1000)::bigint::text",
-						 c->column);
-		else if (c->kind == ENTITY_NUMERIC)
-			sbuf_appendf(out, "pg_catalog.trim_scale(t.%s)::text", c->column);
-		else
-			sbuf_appendf(out, "t.%s::text", c->column);
-		sbuf_appends(out, " || pg_catalog.chr(31), '')");
-	}
-	sbuf_appends(out, ", 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint");
-}
-
-void
-digest_key_sql(const entity_desc *d, sbuf *out)
-{
-	for (int i = 0; d->key[i]; i++)
-		sbuf_appendf(out, "%st.%s::text", i ? " || '|' || " : "",
-					 entity_column_find(d, d->key[i])->column);
 }
 
 void

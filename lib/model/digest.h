@@ -30,14 +30,10 @@ bool		digest_decimal(const char *s, size_t len, sbuf *out);
 uint64_t	digest_record(const entity_desc *d, const entity_record *rec,
 						  const char *const *skip);
 
-/*
- * An SQL expression (over table alias t) giving the same digest as a
- * bigint for a row of d's table.
- */
-void		digest_sql(const entity_desc *d, const char *const *skip, sbuf *out);
+/* Is field among skip (NULL-terminated, or NULL)? */
+bool		digest_skipped(const char *field, const char *const *skip);
 
-/* An SQL expression for d's key as text, fields joined with '|'. */
-void		digest_key_sql(const entity_desc *d, sbuf *out);
+/* The same digest computed by the server: lib/pg/sqlbuild.h. */
 
 /* d's key of a record, fields joined with '|'. */
 void		digest_key(const entity_desc *d, const entity_record *rec, sbuf *out);

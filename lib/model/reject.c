@@ -103,3 +103,21 @@ reject_close(reject_file **rfp)
 	*rfp = NULL;
 	return ok;
 }
+
+bool
+reject_take(reject_budget *b, const char *where, const reject_info *ri)
+{
+	if (b->taken >= b->max_errors)
+	{
+		b->exit_code = AUSDASH_EXIT_DATAERR;
+		return false;
+	}
+	b->taken++;
+	log_warning("%s: %s (record rejected)", where, ri->reason);
+	if (b->file && !reject_write(b->file, ri))
+	{
+		b->exit_code = AUSDASH_EXIT_IOERR;
+		return false;
+	}
+	return true;
+}

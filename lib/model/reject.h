@@ -38,4 +38,25 @@ bool		reject_write(reject_file *rf, const reject_info *ri);
 /* Flushes and closes; false (logged) on a write error.  Sets *rf NULL. */
 bool		reject_close(reject_file **rf);
 
+/*
+ * A run's budget of bad records (--max-errors) and its rejects file
+ * (--rejects, or NULL): one rule for every writing tool.
+ */
+typedef struct reject_budget
+{
+	int			max_errors;
+	reject_file *file;
+	long long	taken;			/* records left out so far */
+	int			exit_code;		/* why the last reject_take() said no, or 0 */
+} reject_budget;
+
+/*
+ * One bad record at where (as printed).  Within the budget it is left out:
+ * warned about ("<where>: <reason> (record rejected)"), written to the
+ * file, and true is returned.  Past the budget: false, exit_code
+ * AUSDASH_EXIT_DATAERR, nothing printed (the caller says why its run
+ * stops); a file that cannot be written: false, AUSDASH_EXIT_IOERR.
+ */
+bool		reject_take(reject_budget *b, const char *where, const reject_info *ri);
+
 #endif

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "pg/sqlset.h"
 #include "base/banned.h"
 
 #define REDACTED "********"
@@ -269,10 +270,7 @@ db_connect(const db_options *o, int fail_code)
 	 * UTC, so that a timestamp without an offset means the same everywhere.
 	 */
 	{
-		PGresult   *res = db_query(conn,
-								   "SELECT pg_catalog.set_config('search_path', '', false), "
-								   "pg_catalog.set_config('TimeZone', 'UTC', false)",
-								   0, NULL);
+		PGresult   *res = db_query(conn, sqlset_sql(SQLSET_SESSION_SETTINGS), 0, NULL);
 
 		if (res == NULL)
 			return give_up(conn, fail_code);
@@ -289,12 +287,7 @@ db_connect(const db_options *o, int fail_code)
 		snprintf(lt, sizeof(lt), "%ld", o->lock_timeout_ms);
 		params[0] = o->statement_timeout_ms >= 0 ? st : NULL;
 		params[1] = o->lock_timeout_ms >= 0 ? lt : NULL;
-		res = db_query(conn,
-					   "SELECT pg_catalog.set_config('statement_timeout', "
-					   "COALESCE($1, pg_catalog.current_setting('statement_timeout')), false), "
-					   "pg_catalog.set_config('lock_timeout', "
-					   "COALESCE($2, pg_catalog.current_setting('lock_timeout')), false)",
-					   2, params);
+		res = db_query(conn, sqlset_sql(SQLSET_SESSION_TIMEOUTS), 2, params);
 		if (res == NULL)
 			return give_up(conn, fail_code);
 		PQclear(res);
@@ -394,6 +387,31 @@ db_command(PGconn *conn, const char *sql, int nparams, const char *const *params
 
 	PQclear(res);
 	return res != NULL;
+}
+
+bool
+db_begin(PGconn *conn)
+{
+	return db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN), 0, NULL);
+}
+
+bool
+db_commit(PGconn *conn)
+{
+	return db_command(conn, sqlset_sql(SQLSET_TXN_COMMIT), 0, NULL);
+}
+
+bool
+db_rollback(PGconn *conn)
+{
+	return db_command(conn, sqlset_sql(SQLSET_TXN_ROLLBACK), 0, NULL);
+}
+
+void
+db_abort(PGconn *conn)
+{
+	if (!db_connection_lost(conn))
+		PQclear(PQexec(conn, sqlset_sql(SQLSET_TXN_ROLLBACK)));
 }
 
 bool

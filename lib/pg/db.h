@@ -61,6 +61,17 @@ PGresult   *db_query_result(PGconn *conn, const char *sql);
 bool		db_command(PGconn *conn, const char *sql, int nparams,
 					   const char *const *params);
 
+/* BEGIN, COMMIT and ROLLBACK through db_command(): false (logged) on failure. */
+bool		db_begin(PGconn *conn);
+bool		db_commit(PGconn *conn);
+bool		db_rollback(PGconn *conn);
+
+/*
+ * ROLLBACK on a failure path: quietly, whatever state the transaction is
+ * in, and not at all when the connection is gone.
+ */
+void		db_abort(PGconn *conn);
+
 /* Logs a failed result's message, detail and hint (not the query). */
 void		db_log_result_error(const PGresult *res, PGconn *conn);
 

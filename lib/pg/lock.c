@@ -7,6 +7,7 @@
 
 #include "pg/db.h"
 #include "pg/lock.h"
+#include "pg/sqlset.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sha256.h"
@@ -40,8 +41,7 @@ try_once(PGconn *conn, const char *keytext)
 	PGresult   *res;
 	lock_result r;
 
-	res = db_query(conn, "SELECT pg_catalog.pg_try_advisory_lock($1::pg_catalog.int8)",
-				   1, params);
+	res = db_query(conn, sqlset_sql(SQLSET_LOCK_TRY), 1, params);
 	if (res == NULL)
 		return LOCK_ERROR;
 	r = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? LOCK_ACQUIRED : LOCK_BUSY;
@@ -81,17 +81,7 @@ lock_log_holder(PGconn *conn, const char *name)
 	PGresult   *res;
 
 	snprintf(keytext, sizeof(keytext), "%" PRId64, lock_key(name));
-	res = db_query(conn,
-				   "SELECT a.pid, COALESCE(NULLIF(a.application_name, ''), 'no application_name'),"
-				   "  COALESCE(pg_catalog.host(a.client_addr), 'the local socket'),"
-				   "  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.backend_start))::bigint,"
-				   "  CASE WHEN a.xact_start IS NULL THEN 'it is not in a transaction'"
-				   "    ELSE 'its transaction has run for ' || pg_catalog.floor(EXTRACT(epoch FROM"
-				   "      pg_catalog.now() - a.xact_start))::bigint || ' s' END"
-				   " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
-				   " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-				   "   AND ((l.classid::pg_catalog.int8 << 32) | l.objid::pg_catalog.int8) = $1::pg_catalog.int8",
-				   1, params);
+	res = db_query(conn, sqlset_sql(SQLSET_LOCK_HOLDER), 1, params);
 	if (res == NULL)
 		return;
 	if (PQntuples(res) == 0)
@@ -99,16 +89,13 @@ lock_log_holder(PGconn *conn, const char *name)
 	else
 	{
 		/* the run it records, if the ledger exists yet (migrate runs before it does) */
-		PGresult   *run = db_query(conn, "SELECT pg_catalog.to_regclass('public.ingestion_runs') "
-								   "IS NOT NULL", 0, NULL);
+		PGresult   *run = db_query(conn, sqlset_sql(SQLSET_LOCK_LEDGER_EXISTS), 0, NULL);
 		const char *run_id = NULL;
 		PGresult   *r2 = NULL;
 
 		if (run && strcmp(PQgetvalue(run, 0, 0), "t") == 0)
 		{
-			r2 = db_query(conn, "SELECT run_id FROM public.ingestion_runs WHERE lock_key = "
-						  "$1::pg_catalog.int8 AND status = 'running' ORDER BY started_at DESC "
-						  "LIMIT 1", 1, params);
+			r2 = db_query(conn, sqlset_sql(SQLSET_LOCK_RUNNING_RUN), 1, params);
 			if (r2 && PQntuples(r2) == 1)
 				run_id = PQgetvalue(r2, 0, 0);
 		}
@@ -131,8 +118,7 @@ lock_release(PGconn *conn, const char *name)
 	bool		ok;
 
 	snprintf(keytext, sizeof(keytext), "%" PRId64, lock_key(name));
-	res = db_query(conn, "SELECT pg_catalog.pg_advisory_unlock($1::pg_catalog.int8)",
-				   1, params);
+	res = db_query(conn, sqlset_sql(SQLSET_LOCK_RELEASE), 1, params);
 	if (res == NULL)
 		return false;
 	ok = strcmp(PQgetvalue(res, 0, 0), "t") == 0;

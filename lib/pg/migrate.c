@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "pg/migrate.h"
+#include "pg/sqlset.h"
 #include "pg/paths.h"
 #include "base/sbuf.h"
 #include "pg/sqlparse.h"
@@ -20,36 +21,6 @@
 
 #define MARK_NO_TX "-- ausdash:no-transaction"
 #define MARK_DESTRUCTIVE "-- ausdash:allow-destructive"
-
-static const char ledger_ddl[] =
-"CREATE SCHEMA IF NOT EXISTS ausdash;\n"
-"CREATE TABLE IF NOT EXISTS ausdash.schema_migrations (\n"
-"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-"  version integer NOT NULL,\n"
-"  name text NOT NULL,\n"
-"  action text NOT NULL CHECK (action IN ('apply', 'rollback', 'baseline', 'repair')),\n"
-"  outcome text NOT NULL CHECK (outcome IN ('ok', 'failed')),\n"
-"  checksum_sha256 text NOT NULL,\n"
-"  checksum_normalized_sha256 text NOT NULL,\n"
-"  applied_at timestamptz NOT NULL DEFAULT pg_catalog.now(),\n"
-"  applied_by text NOT NULL DEFAULT CURRENT_USER,\n"
-"  duration_ms bigint NOT NULL,\n"
-"  tool_version text NOT NULL,\n"
-"  error text\n"
-");\n"
-"CREATE INDEX IF NOT EXISTS schema_migrations_version_idx\n"
-"  ON ausdash.schema_migrations (version, id);\n"
-"DO $$\n"
-"BEGIN\n"
-"  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n"
-"                 WHERE conname = 'schema_migrations_action_check'\n"
-"                   AND pg_catalog.pg_get_constraintdef(oid) LIKE '%repair%') THEN\n"
-"    ALTER TABLE ausdash.schema_migrations\n"
-"      DROP CONSTRAINT IF EXISTS schema_migrations_action_check,\n"
-"      ADD CONSTRAINT schema_migrations_action_check\n"
-"        CHECK (action IN ('apply', 'rollback', 'baseline', 'repair'));\n"
-"  END IF;\n"
-"END $$;\n";
 
 const char *
 migrate_default_dir(const char *dir)
@@ -327,7 +298,7 @@ migrate_set_release(migrate_set *set)
 bool
 migrate_ledger_ensure(PGconn *conn)
 {
-	return db_command(conn, ledger_ddl, 0, NULL);
+	return db_command(conn, sqlset_sql(SQLSET_MIGRATE_LEDGER_ENSURE), 0, NULL);
 }
 
 bool
@@ -338,16 +309,7 @@ migrate_ledger_load(PGconn *conn, migrate_ledger *ledger)
 
 	memset(ledger, 0, sizeof(*ledger));
 	/* a version is applied when its last successful action applied it */
-	res = db_query(conn,
-				   "SELECT version, name, checksum_sha256, checksum_normalized_sha256,\n"
-				   "       pg_catalog.to_char(applied_at AT TIME ZONE 'UTC',\n"
-				   "                          'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), action\n"
-				   "FROM (SELECT DISTINCT ON (version) *\n"
-				   "      FROM ausdash.schema_migrations\n"
-				   "      WHERE outcome = 'ok'\n"
-				   "      ORDER BY version, id DESC) AS last\n"
-				   "WHERE action IN ('apply', 'baseline', 'repair')\n"
-				   "ORDER BY version", 0, NULL);
+	res = db_query(conn, sqlset_sql(SQLSET_MIGRATE_LEDGER_APPLIED), 0, NULL);
 	if (res == NULL)
 		return false;
 	ledger->nrows = PQntuples(res);
@@ -365,14 +327,7 @@ migrate_ledger_load(PGconn *conn, migrate_ledger *ledger)
 	}
 	PQclear(res);
 	/* failed: the last row of the version is a failed apply */
-	res = db_query(conn,
-				   "SELECT version, pg_catalog.to_char(applied_at AT TIME ZONE 'UTC',\n"
-				   "                          'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), COALESCE(error, '')\n"
-				   "FROM (SELECT DISTINCT ON (version) *\n"
-				   "      FROM ausdash.schema_migrations\n"
-				   "      ORDER BY version, id DESC) AS last\n"
-				   "WHERE action = 'apply' AND outcome = 'failed'\n"
-				   "ORDER BY version", 0, NULL);
+	res = db_query(conn, sqlset_sql(SQLSET_MIGRATE_LEDGER_FAILED), 0, NULL);
 	if (res == NULL)
 		return false;
 	ledger->nfailed = PQntuples(res);
@@ -532,7 +487,7 @@ record(PGconn *conn, const migrate_file *f, const char *action, const char *outc
 {
 	char		version[16];
 	char		dur[32];
-	const char *params[8];
+	const char *params[9];
 
 	snprintf(version, sizeof(version), "%d", f->version);
 	snprintf(dur, sizeof(dur), "%ld", ms);
@@ -544,12 +499,8 @@ record(PGconn *conn, const migrate_file *f, const char *action, const char *outc
 	params[5] = checksum_norm;
 	params[6] = dur;
 	params[7] = error;
-	return db_command(conn,
-					  "INSERT INTO ausdash.schema_migrations\n"
-					  "  (version, name, action, outcome, checksum_sha256,\n"
-					  "   checksum_normalized_sha256, duration_ms, tool_version, error)\n"
-					  "VALUES ($1, $2, $3, $4, $5, $6, $7, '" AUSDASH_VERSION "', $8)",
-					  8, params);
+	params[8] = AUSDASH_VERSION;
+	return db_command(conn, sqlset_sql(SQLSET_MIGRATE_RECORD), 9, params);
 }
 
 /* Converts a 1-based character position in sql to a 1-based line. */
@@ -676,15 +627,13 @@ run_one(PGconn *conn, const migrate_file *f, bool up)
 	}
 	else
 	{
-		ok = db_command(conn, "BEGIN", 0, NULL) &&
+		ok = db_begin(conn) &&
 			run_script(conn, path, data, len, false, &err) &&
 			record(conn, f, action, "ok", sum, norm, timeutil_now_ms() - start, NULL) &&
-			db_command(conn, "COMMIT", 0, NULL);
+			db_commit(conn);
 		if (!ok)
 		{
-			PGresult   *res = PQexec(conn, "ROLLBACK");
-
-			PQclear(res);
+			db_abort(conn);
 		}
 	}
 	free(down_sql);
@@ -785,7 +734,7 @@ migrate_baseline(PGconn *conn, const migrate_set *set, const migrate_ledger *led
 {
 	int			i;
 
-	if (!db_command(conn, "BEGIN", 0, NULL))
+	if (!db_begin(conn))
 		return AUSDASH_EXIT_FAILURE;
 	for (i = 0; i < set->nfiles; i++)
 	{
@@ -797,12 +746,12 @@ migrate_baseline(PGconn *conn, const migrate_set *set, const migrate_ledger *led
 			continue;
 		if (!record(conn, f, "baseline", "ok", f->checksum, f->checksum_norm, 0, NULL))
 		{
-			PQclear(PQexec(conn, "ROLLBACK"));
+			db_abort(conn);
 			return AUSDASH_EXIT_FAILURE;
 		}
 		log_info("baselined %04d_%s", f->version, f->name);
 	}
-	return db_command(conn, "COMMIT", 0, NULL) ? 0 : AUSDASH_EXIT_FAILURE;
+	return db_commit(conn) ? 0 : AUSDASH_EXIT_FAILURE;
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * lib/pg/sqlset.c - the SQL in sql/merge/, embedded at build time.
+ * lib/pg/sqlset.c - every SQL statement ausdash runs, embedded at build time.
  */
 #include "base/common.h"
 
@@ -8,20 +8,44 @@
 #include "base/banned.h"
 
 const char *
-sqlset_find(const char *set, const char *name)
+sqlset_sql(sqlset_id id)
 {
-	for (const sqlset_entry *e = sqlset_data_entries; e->set; e++)
-		if (strcmp(e->set, set) == 0 && strcmp(e->name, name) == 0)
-			return e->sql;
-	return NULL;
+	return sqlset_data_entries[id].sql;
 }
 
-const char *
-sqlset_get(const char *set, const char *name)
-{
-	const char *sql = sqlset_find(set, name);
 
-	if (sql == NULL)
-		log_fatal(AUSDASH_EXIT_SOFTWARE, "no statement \"%s\" in sql/merge/%s.sql", name, set);
-	return sql;
+void
+sqlset_render(sqlset_id id, sbuf *out, const char *const *vars)
+{
+	const char *p = sqlset_data_entries[id].sql;
+
+	while (*p)
+	{
+		const char *open = strchr(p, '{');
+		size_t		len;
+		int			i;
+
+		if (open == NULL)
+		{
+			sbuf_appends(out, p);
+			return;
+		}
+		sbuf_append(out, p, (size_t) (open - p));
+		len = strspn(open + 1, "abcdefghijklmnopqrstuvwxyz_");
+		if (len == 0 || open[1 + len] != '}')
+		{
+			sbuf_appendc(out, '{');
+			p = open + 1;
+			continue;
+		}
+		for (i = 0; vars[i]; i += 2)
+			if (strlen(vars[i]) == len && memcmp(vars[i], open + 1, len) == 0)
+				break;
+		if (vars[i] == NULL)
+			log_fatal(AUSDASH_EXIT_SOFTWARE, "%s/%s: no value for {%.*s}",
+					  sqlset_data_entries[id].set, sqlset_data_entries[id].name, (int) len,
+					  open + 1);
+		sbuf_appends(out, vars[i + 1]);
+		p = open + len + 2;
+	}
 }

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "pg/sqlset.h"
 #include "store/storeread.h"
 #include "base/banned.h"
 
@@ -27,8 +28,6 @@ const fresh_key fresh_key_series[] = {
 	{"prices.au_made.all.index", "daily"},
 	{NULL, NULL}
 };
-
-static const char *const ok_statuses = "('ok', 'partial', 'skipped_duplicate', 'degraded')";
 
 long
 fresh_threshold(const char *cadence)
@@ -141,21 +140,7 @@ series_from_db(PGconn *conn, const char *series, const char *only_region, fresh_
 	const char *params[2] = {series, only_region};
 	PGresult   *res;
 
-	res = db_query(conn,
-				   "WITH RECURSIVE regions(r) AS ("
-				   "  SELECT pg_catalog.min(region_code) FROM public.observations"
-				   "  WHERE series_id = $1 AND ($2::text IS NULL OR region_code = $2)"
-				   "  UNION ALL"
-				   "  SELECT (SELECT pg_catalog.min(region_code) FROM public.observations"
-				   "          WHERE series_id = $1 AND region_code > regions.r"
-				   "            AND ($2::text IS NULL OR region_code = $2))"
-				   "  FROM regions WHERE r IS NOT NULL)"
-				   "SELECT r, l.date, l.vintage, l.value::text FROM regions, LATERAL ("
-				   "  SELECT o.date, o.vintage, o.value FROM public.observations o"
-				   "  WHERE o.series_id = $1 AND o.region_code = regions.r"
-				   "  ORDER BY o.date COLLATE \"C\" DESC, o.vintage COLLATE \"C\" DESC,"
-				   "    o.published_at DESC, o.ingested_at DESC LIMIT 1) l "
-				   "WHERE r IS NOT NULL ORDER BY r", 2, params);
+	res = db_query(conn, sqlset_sql(SQLSET_FRESHNESS_SERIES_LATEST), 2, params);
 	if (res == NULL)
 		return false;
 	for (int i = 0; i < PQntuples(res); i++)
@@ -178,13 +163,7 @@ fresh_from_db(PGconn *conn, const char *const *series, int nseries, bool all, fr
 	if (all)
 	{
 		/* every series (index walk over series_id) */
-		PGresult   *res = db_query(conn,
-								   "WITH RECURSIVE s(id) AS ("
-								   "  SELECT pg_catalog.min(series_id) FROM public.observations"
-								   "  UNION ALL SELECT (SELECT pg_catalog.min(series_id) FROM "
-								   "    public.observations WHERE series_id > s.id)"
-								   "  FROM s WHERE id IS NOT NULL)"
-								   "SELECT id FROM s WHERE id IS NOT NULL ORDER BY id", 0, NULL);
+		PGresult   *res = db_query(conn, sqlset_sql(SQLSET_FRESHNESS_ALL_SERIES), 0, NULL);
 		bool		ok = res != NULL;
 
 		for (int i = 0; ok && i < PQntuples(res); i++)
@@ -210,33 +189,10 @@ fresh_jobs_from_db(PGconn *conn, int64_t at_ms, fresh_jobs *out)
 {
 	char		at[32];
 	const char *params[1] = {at};
-	sbuf		sql;
 	PGresult   *res;
 
 	snprintf(at, sizeof(at), "%lld", (long long) at_ms);
-	sbuf_init(&sql);
-	sbuf_appendf(&sql,
-				 "WITH r AS ("
-				 "  SELECT * FROM public.ingestion_runs"
-				 "  WHERE started_at <= pg_catalog.to_timestamp($1::bigint / 1000.0)"
-				 "    AND job NOT LIKE 'ausdash-%%'),"
-				 "j AS ("
-				 "  SELECT job, pg_catalog.max(started_at) FILTER (WHERE status IN %s) AS ok_at,"
-				 "    pg_catalog.max(finished_at) FILTER (WHERE status IN %s) AS ok_fin,"
-				 "    pg_catalog.max(started_at) AS last_at,"
-				 "    pg_catalog.max(source_id) AS source_id"
-				 "  FROM r GROUP BY job)"
-				 "SELECT j.job, j.source_id,"
-				 "  COALESCE(pg_catalog.floor(EXTRACT(epoch FROM j.ok_fin) * 1000)::bigint, -1),"
-				 "  pg_catalog.floor(EXTRACT(epoch FROM j.last_at) * 1000)::bigint,"
-				 "  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job"
-				 "     AND r.status IN ('failed', 'abandoned')"
-				 "     AND (j.ok_at IS NULL OR r.started_at > j.ok_at)),"
-				 "  (SELECT pg_catalog.count(*) FROM r WHERE r.job = j.job AND r.status = 'abandoned'"
-				 "     AND (j.ok_at IS NULL OR r.started_at > j.ok_at))"
-				 "FROM j ORDER BY j.job", ok_statuses, ok_statuses);
-	res = db_query(conn, sql.data, 1, params);
-	sbuf_release(&sql);
+	res = db_query(conn, sqlset_sql(SQLSET_FRESHNESS_JOBS), 1, params);
 	if (res == NULL)
 		return false;
 	for (int i = 0; i < PQntuples(res); i++)

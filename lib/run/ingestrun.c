@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "base/log.h"
 #include "base/sbuf.h"
+#include "pg/sqlset.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
 
@@ -48,9 +49,9 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 	if (!uses_postgres(r))
 	{
 		r->in = ingest_new(NULL, r->source_id);
-		r->in->max_errors = r->max_errors;
+		r->in->budget.max_errors = r->max_errors;
 		r->in->dates.strict = r->strict_dates;
-		r->in->rejects = r->rejects;
+		r->in->budget.file = r->rejects;
 		r->in->check_footer = r->check_footer;
 		r->in->capture = r->si;
 		ingest_prepare(r->in, r->format);
@@ -83,13 +84,13 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 		exit(AUSDASH_EXIT_FAILURE);
 	}
 	r->in = ingest_new(r->conn, r->source_id);
-	r->in->max_errors = r->max_errors;
+	r->in->budget.max_errors = r->max_errors;
 	r->in->dates.strict = r->strict_dates;
-	r->in->rejects = r->rejects;
+	r->in->budget.file = r->rejects;
 	r->in->check_footer = r->check_footer;
 	r->in->allow_rewind = r->allow_rewind;
 	r->in->capture = r->si;
-	if (!db_command(r->conn, "BEGIN", 0, NULL) || !ingest_prepare(r->in, r->format))
+	if (!db_begin(r->conn) || !ingest_prepare(r->in, r->format))
 		exit(ingestrun_end(r, false));
 }
 
@@ -116,7 +117,7 @@ counts(const ingestrun *r, run_counts *t)
 	t->inserted = c->inserted;
 	t->updated = c->updated;
 	t->unchanged = c->unchanged;
-	t->rejected = r->in->rejected;
+	t->rejected = r->in->budget.taken;
 }
 
 static void
@@ -157,7 +158,7 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 	jsonw_int(g, "updated", c->updated);
 	jsonw_int(g, "unchanged", c->unchanged);
 	jsonw_int(g, "duplicates", c->duplicates);
-	jsonw_int(g, "rejected", r->in->rejected);
+	jsonw_int(g, "rejected", r->in->budget.taken);
 	jsonw_int(g, "skipped", r->in->skipped);
 	jsonw_int(g, "impossible_dates", r->in->dates.count);
 	yajl_gen_map_close(g);
@@ -217,12 +218,12 @@ summary_text(const ingestrun *r, const char *status)
 	else if (!uses_postgres(r))
 		log_info("%s: %s %s: %lld observations read, %lld rejected",
 				 r->dry_run ? "dry run (nothing written)" : status, r->source_id,
-				 r->format->name, r->in->read, r->in->rejected);
+				 r->format->name, r->in->read, r->in->budget.taken);
 	else
 		log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
 				 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
 				 r->source_id, r->format->name,
-				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->rejected);
+				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->budget.taken);
 	if (r->in->cursor_moved && r->in->old_cursor[0])
 		log_info("cursor of %s moved to %s (was %s)", r->source_id, r->in->cursor,
 				 r->in->old_cursor);
@@ -345,7 +346,7 @@ check_drift(ingestrun *r, int code)
 	sbuf_init(&why);
 	storeingest_each(r->si, collect, &ctx);
 	stage_set_uncompared(st, "ingestedAt");
-	ok = db_command(r->conn, "BEGIN", 0, NULL) && stage_copy_begin(st, d);
+	ok = db_begin(r->conn) && stage_copy_begin(st, d);
 	for (long long i = 0; ok && i < ctx.n; i++)
 	{
 		const entity_field *bycol[ENTITY_MAX_COLUMNS];
@@ -371,15 +372,14 @@ check_drift(ingestrun *r, int code)
 
 		if (ctx.now[i])
 			continue;
-		res = db_query(r->conn, "SELECT 1 FROM public.observations WHERE series_id || '|' || "
-					   "region_code || '|' || date || '|' || vintage = $1", 1, params);
+		res = db_query(r->conn, sqlset_sql(SQLSET_DUAL_OBSERVATION_EXISTS), 1, params);
 		ok = res != NULL;
 		if (res && PQntuples(res) > 0)
 			add_drift(r, ctx.keys[i], "only in PostgreSQL");
 		PQclear(res);
 	}
 	if (ok)
-		PQclear(PQexec(r->conn, "ROLLBACK"));
+		db_abort(r->conn);
 	stage_free(&st);
 	if (ok && r->drift > 0)
 	{
@@ -390,10 +390,7 @@ check_drift(ingestrun *r, int code)
 		params[1] = r->drift_json.data;
 		log_error("the store and PostgreSQL differ on %lld key(s) this run touched", r->drift);
 		if (r->run.begun)
-			db_command(r->conn, "UPDATE public.ingestion_runs SET details = "
-					   "COALESCE(details, '{}'::jsonb) || "
-					   "pg_catalog.jsonb_build_object('drift', $2::jsonb) WHERE run_id = $1",
-					   2, params);
+			db_command(r->conn, sqlset_sql(SQLSET_DUAL_RECORD_DRIFT), 2, params);
 		code = AUSDASH_EXIT_DRIFT;
 	}
 	else if (!ok)
@@ -423,14 +420,13 @@ fail(ingestrun *r)
 		code = AUSDASH_EXIT_FAILURE;
 	snprintf(summary, sizeof(summary), "%s", log_last_error());
 	if (r->conn && !db_connection_lost(r->conn))
-		PQclear(PQexec(r->conn, "ROLLBACK"));
+		db_abort(r->conn);
 	if (r->nothing_to_do && r->run.begun && r->conn)
 	{
 		/* an operator's no-op is no alarm: the run row it began goes again */
 		const char *params[1] = {r->run.run_id};
 
-		if (db_command(r->conn, "DELETE FROM public.ingestion_runs "
-					   "WHERE run_id = $1 AND status = 'running'", 1, params))
+		if (db_command(r->conn, sqlset_sql(SQLSET_RUN_FORGET), 1, params))
 			log_detail("Nothing was replayed and no run is recorded.");
 		print_json(r, "nothing_to_do", summary);
 		return code;
@@ -468,7 +464,7 @@ ingestrun_end(ingestrun *r, bool ok)
 		summary_json(r, status, false, NULL, &details);
 		if (r->dry_run)
 		{
-			if (r->conn && !db_command(r->conn, "ROLLBACK", 0, NULL))
+			if (r->conn && !db_rollback(r->conn))
 				code = AUSDASH_EXIT_FAILURE;
 			status = "dry_run";
 		}
@@ -476,7 +472,7 @@ ingestrun_end(ingestrun *r, bool ok)
 				 (!run_finish(r->conn, &r->run, status, &t,
 							  r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
 							  details.data, NULL) ||
-				  !db_command(r->conn, "COMMIT", 0, NULL)))
+				  !db_commit(r->conn)))
 			code = fail(r);
 		sbuf_release(&details);
 		/* then the store: after PostgreSQL committed, or alone */

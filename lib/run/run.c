@@ -9,6 +9,7 @@
 #include "pg/lock.h"
 #include "base/log.h"
 #include "run/run.h"
+#include "pg/sqlset.h"
 #include "base/banned.h"
 
 static void
@@ -32,18 +33,10 @@ run_begin(PGconn *conn, run *r)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 
-	if (!db_command(conn, "BEGIN", 0, NULL))
+	if (!db_begin(conn))
 		return false;
 	params[0] = key;
-	res = db_query(conn,
-				   "UPDATE public.ingestion_runs "
-				   "SET status = 'abandoned', finished_at = pg_catalog.clock_timestamp(), "
-				   "    error_summary = COALESCE(error_summary, "
-				   "      'the run ended without recording a result (killed, or its "
-				   "connection was lost)') "
-				   "WHERE status = 'running' AND lock_key = $1::bigint "
-				   "RETURNING run_id",
-				   1, params);
+	res = db_query(conn, sqlset_sql(SQLSET_RUN_MARK_ABANDONED), 1, params);
 	if (res == NULL)
 		goto fail;
 	for (int i = 0; i < PQntuples(res); i++)
@@ -59,27 +52,19 @@ run_begin(PGconn *conn, run *r)
 	params[5] = host[0] ? host : NULL;
 	params[6] = pid;
 	params[7] = key;
-	res = db_query(conn,
-				   "INSERT INTO public.ingestion_runs "
-				   "  (run_id, job, status, started_at, source_id, run_mode, input_name, "
-				   "   tool_version, host, pid, lock_key) "
-				   "SELECT $1 || '-' || pg_catalog.floor(pg_catalog.date_part('epoch', t) * 1000)::bigint, "
-				   "       $1, 'running', t, $2, $3, $4, $5, $6, $7::integer, $8::bigint "
-				   "FROM (SELECT pg_catalog.clock_timestamp() AS t) AS now "
-				   "RETURNING run_id",
-				   8, params);
+	res = db_query(conn, sqlset_sql(SQLSET_RUN_BEGIN), 8, params);
 	if (res == NULL)
 		goto fail;
 	snprintf(r->run_id, sizeof(r->run_id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (!db_command(conn, "COMMIT", 0, NULL))
+	if (!db_commit(conn))
 		return false;
 	r->begun = true;
 	log_info("run %s started", r->run_id);
 	return true;
 
 fail:
-	PQclear(PQexec(conn, "ROLLBACK"));
+	db_abort(conn);
 	return false;
 }
 
@@ -111,16 +96,7 @@ update_run(PGconn *conn, const run *r, const char *status, const run_counts *c,
 	params[8] = input_bytes >= 0 ? bytes : NULL;
 	params[9] = details;
 	params[10] = error_summary;
-	res = PQexecParams(conn,
-					   "UPDATE public.ingestion_runs "
-					   "SET status = $2, finished_at = pg_catalog.clock_timestamp(), "
-					   "    rows_read = $3::bigint, rows_inserted = $4::integer, "
-					   "    rows_updated = $5::integer, rows_unchanged = $6::integer, "
-					   "    rows_rejected = $7::integer, input_checksum_sha256 = $8, "
-					   "    input_bytes = $9::bigint, details = $10::jsonb, "
-					   "    error_summary = $11 "
-					   "WHERE run_id = $1 AND status = 'running'",
-					   11, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(conn, sqlset_sql(SQLSET_RUN_FINISH), 11, NULL, params, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 	{
@@ -166,7 +142,7 @@ run_fail(PGconn *conn, const run *r, const char *error_summary,
 		}
 	}
 	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-		PQclear(PQexec(conn, "ROLLBACK"));
+		db_abort(conn);
 	snprintf(summary, sizeof(summary), "%s", error_summary && *error_summary ?
 			 error_summary : "failed");
 	return update_run(conn, r, "failed", counts, NULL, -1, NULL, summary);

@@ -166,3 +166,14 @@ WHERE t.{key1} IS NULL
    OR {values(t)}
       IS DISTINCT FROM {values(s)}
 ORDER BY s.ord;
+
+-- name: column_eq
+-- One column of {key_eq(a,b)}; they are joined by key_eq_and.
+{a}.{column} = {b}.{column}
+
+-- name: key_eq_and
+ AND
+
+-- name: column_set
+-- One column of {set}.
+{column} = EXCLUDED.{column}

@@ -232,6 +232,11 @@ ok(wait_for("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application
 %r = map { ($_->{job} => $_) } @{ $json->decode($out)->{jobs} };
 is_deeply([ @{ $r{'sync-housing-rba-daily'} }{qw(running abandoned status)} ], [ 0, 1, 'warning' ],
 	'runs: a running row whose lock is gone is abandoned: warning');
+# the two reports share one rule (sql/rules.sql)
+($code, $out) = run_command([ 'ausdash-freshness', '--format=json', '--all' ]);
+my ($rba) = grep { $_->{job} eq 'sync-housing-rba-daily' } @{ $json->decode($out)->{sources} // [] };
+is_deeply([ $rba && @{$rba}{qw(abandoned consecutive_failures)} ], [ 1, 1 ],
+	'freshness: the same row is abandoned, and a failure, there too');
 $blocker->kill_kill;
 
 # a crash loop is not healthy: four abandoned runs in a row are four failures
