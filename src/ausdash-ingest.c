@@ -24,6 +24,7 @@
 #include "model/reject.h"
 #include "base/sbuf.h"
 #include "base/sha256.h"
+#include "store/storeread.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
 
@@ -54,7 +55,7 @@ help(const char *progname)
 		   "      --backend=BACKEND     where to write: postgres, store or dual (default:\n"
 		   "                            $AUS_DASH_INGEST_BACKEND, else postgres)\n"
 		   "      --store=FILE          the store of the store and dual backends (default:\n"
-		   "                            $AUS_DASH_STORE_PATH, else ./data/live-store.json)\n"
+		   "                            $AUS_DASH_STORE_PATH, else ./" STOREREAD_DEFAULT_PATH ")\n"
 		   "      --list-formats        list the formats and the sources' defaults, then exit\n"
 		   "      --mode=MODE           the run's mode: scheduled (default) or manual\n"
 		   "      --no-footer-check     accept AEMO files whose END OF REPORT line count\n"
@@ -168,7 +169,7 @@ main(int argc, char **argv)
 				if (strcmp(optarg, "scheduled") != 0 && strcmp(optarg, "manual") != 0)
 					log_usage_fatal("invalid value \"%s\" for option --mode (scheduled or "
 									"manual)", optarg);
-				r.run.run_mode = strcmp(optarg, "manual") == 0 ? "manual" : "scheduled";
+				r.lc.run.run_mode = strcmp(optarg, "manual") == 0 ? "manual" : "scheduled";
 				break;
 			case OPT_NO_FOOTER_CHECK:
 				r.check_footer = false;
@@ -193,8 +194,7 @@ main(int argc, char **argv)
 		log_usage_fatal("unknown backend \"%s\" (expected postgres, store or dual)", backend);
 	r.backend = backend ? backend : "postgres";
 	if (r.store_path == NULL)
-		r.store_path = getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH") ?
-			getenv("AUS_DASH_STORE_PATH") : "data/live-store.json";
+		r.store_path = storeread_default_path();
 	ingestopt_check(&r, NULL);
 
 	sbuf_init(&raw);

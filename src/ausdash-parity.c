@@ -98,7 +98,7 @@ help(const char *progname)
 		   "  %s --store=FILE [OPTION]...\n\n", progname);
 	printf("Options:\n"
 		   "      --store=FILE          the store to compare (default: $AUS_DASH_STORE_PATH,\n"
-		   "                            else ./data/live-store.json)\n"
+		   "                            else ./" STOREREAD_DEFAULT_PATH ")\n"
 		   "      --max-diffs=N         list at most N differing keys (default: 20; all are\n"
 		   "                            counted)\n"
 		   "      --warn-max=N          up to N differences is a warning, more critical\n"
@@ -712,8 +712,7 @@ main(int argc, char **argv)
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
 	if (p.store == NULL)
-		p.store = getenv("AUS_DASH_STORE_PATH") && *getenv("AUS_DASH_STORE_PATH") ?
-			getenv("AUS_DASH_STORE_PATH") : "data/live-store.json";
+		p.store = storeread_default_path();
 
 	r = report_new("parity", ro.fmt, ro.at_ms);
 	conn = db_connect(&dbo, -1);

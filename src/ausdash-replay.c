@@ -65,7 +65,7 @@ replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
 	PGresult   *res;
 	bool		ok = true;
 
-	res = db_query(r->conn, sqlset_sql(SQLSET_INGEST_REPLAY_SNAPSHOTS), 4, params);
+	res = db_query(r->lc.conn, sqlset_sql(SQLSET_INGEST_REPLAY_SNAPSHOTS), 4, params);
 	if (res == NULL)
 		return false;
 	if (PQntuples(res) == 0)

@@ -39,7 +39,8 @@ enum ausdash_exit
 	AUSDASH_EXIT_UNAVAILABLE = 69,	/* EX_UNAVAILABLE: database unavailable */
 	AUSDASH_EXIT_SOFTWARE = 70,		/* EX_SOFTWARE: internal error */
 	AUSDASH_EXIT_IOERR = 74,		/* EX_IOERR: could not write output */
-	AUSDASH_EXIT_LOCKED = 75,		/* EX_TEMPFAIL: another run holds the lock */
+	AUSDASH_EXIT_LOCKED = 75,		/* EX_TEMPFAIL: another run holds the lock, or
+									 * --lock-timeout expired (55P03) */
 	AUSDASH_EXIT_CONFIG = 78		/* EX_CONFIG: installation or configuration
 									 * problem (e.g. no SQL directory) */
 };

@@ -45,24 +45,24 @@ ingestopt_option(ingestrun *r, int c, const char *arg)
 			r->format_name = arg;
 			return true;
 		case 'n':
-			r->dry_run = true;
+			r->lc.dry_run = true;
 			return true;
 		case INGESTOPT_ALLOW_REWIND:
 			r->allow_rewind = true;
 			return true;
 		case INGESTOPT_JSON:
-			r->json = true;
+			r->lc.json = true;
 			return true;
 		case INGESTOPT_LOCK_WAIT:
-			if (!opt_parse_duration_ms(arg, "--lock-wait", 0, 86400000L, &r->lock_wait_ms))
+			if (!opt_parse_duration_ms(arg, "--lock-wait", 0, 86400000L, &r->lc.lock_wait_ms))
 				opt_bad_option();
 			return true;
 		case INGESTOPT_MAX_ERRORS:
-			if (!opt_parse_int(arg, "--max-errors", 0, INT_MAX, &r->max_errors))
+			if (!opt_parse_int(arg, "--max-errors", 0, INT_MAX, &r->lc.budget.max_errors))
 				opt_bad_option();
 			return true;
 		case INGESTOPT_REJECTS:
-			r->rejects_path = arg;
+			r->lc.rejects_path = arg;
 			return true;
 		case INGESTOPT_STRICT_DATES:
 			r->strict_dates = true;
@@ -86,7 +86,7 @@ ingestopt_check(ingestrun *r, const char *format_name)
 							r->source_id);
 	if (*r->source_id == '\0' || strlen(r->source_id) > 100)
 		log_usage_fatal("invalid source id \"%s\"", r->source_id);
-	if (r->rejects_path && r->max_errors == 0)
+	if (r->lc.rejects_path && r->lc.budget.max_errors == 0)
 		log_usage_fatal("option --rejects needs --max-errors");
 	src = feed_registry_source(r->source_id);
 	if (format_name)

@@ -114,19 +114,19 @@ take_reject(ingest *in, const char *where, long long index, long long line,
 	bool		ok;
 
 	sbuf_init(&json);
-	if (rec && in->budget.file)
+	if (rec && in->budget->file)
 		entity_record_to_json(rec, &json);
 	ri.entity = "observations";
 	ri.index = index;
 	ri.line = line;
 	ri.path = path;
 	ri.reason = reason;
-	ri.record = rec && in->budget.file ? json.data : NULL;
-	ok = reject_take(&in->budget, where, &ri);
+	ri.record = rec && in->budget->file ? json.data : NULL;
+	ok = reject_take(in->budget, where, &ri);
 	if (ok)
 		in->read++;
 	else
-		in->exit_code = in->budget.exit_code;
+		in->exit_code = in->budget->exit_code;
 	sbuf_release(&json);
 	return ok;
 }
@@ -235,8 +235,8 @@ ingest_payload(ingest *in, const feed_format *fmt, const char *name, const char 
 		if (in->exit_code == AUSDASH_EXIT_DATAERR)
 		{
 			log_error("%s", f.error.data);
-			if (f.rejected_stop && in->budget.max_errors > 0)
-				log_detail("More than %d rows were bad (--max-errors).", in->budget.max_errors);
+			if (f.rejected_stop && in->budget->max_errors > 0)
+				log_detail("More than %d rows were bad (--max-errors).", in->budget->max_errors);
 		}
 		if (in->st)
 			stage_copy_abort(in->st, "ausdash: the payload was rejected");

@@ -25,7 +25,7 @@
 typedef struct ingest
 {
 	/* set by the caller after ingest_new() */
-	reject_budget budget;		/* .max_errors and .file; .taken: rows rejected */
+	reject_budget *budget;		/* the run's (lifecycle); ->taken: rows rejected */
 	bool		check_footer;
 	bool		allow_rewind;
 	storeingest *capture;		/* also collects each observation, or NULL */

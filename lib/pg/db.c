@@ -303,13 +303,23 @@ db_disconnect(PGconn **conn)
 	*conn = NULL;
 }
 
+static char last_sqlstate[6];
+
+const char *
+db_last_sqlstate(void)
+{
+	return last_sqlstate;
+}
+
 void
 db_log_result_error(const PGresult *res, PGconn *conn)
 {
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
 
+	snprintf(last_sqlstate, sizeof(last_sqlstate), "%s", state ? state : "");
 	if (primary)
 		log_error("query failed: %s", primary);
 	else

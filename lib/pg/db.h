@@ -72,6 +72,12 @@ bool		db_rollback(PGconn *conn);
  */
 void		db_abort(PGconn *conn);
 
+/*
+ * The SQLSTATE of the last error db_log_result_error() reported (every
+ * failed statement goes through it), or "".
+ */
+const char *db_last_sqlstate(void);
+
 /* Logs a failed result's message, detail and hint (not the query). */
 void		db_log_result_error(const PGresult *res, PGconn *conn);
 

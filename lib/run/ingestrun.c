@@ -22,8 +22,8 @@ ingestrun_init(ingestrun *r, const char *tool)
 	memset(r, 0, sizeof(*r));
 	r->tool = tool;
 	r->check_footer = true;
-	r->started_ms = timeutil_now_ms();
-	r->run.run_mode = strcmp(tool, "ausdash-replay") == 0 ? "replay" : "scheduled";
+	lifecycle_init(&r->lc);
+	r->lc.run.run_mode = strcmp(tool, "ausdash-replay") == 0 ? "replay" : "scheduled";
 }
 
 static bool
@@ -38,78 +38,47 @@ uses_postgres(const ingestrun *r)
 	return r->backend == NULL || strcmp(r->backend, "store") != 0;
 }
 
+static const lifecycle_ops ops;
+
 void
 ingestrun_start(ingestrun *r, const db_options *dbo)
 {
 	sbuf_init(&r->drift_json);
-	if (r->rejects_path && (r->rejects = reject_open(r->rejects_path)) == NULL)
-		exit(AUSDASH_EXIT_IOERR);
 	if (uses_store(r))
 		r->si = storeingest_new();
-	if (!uses_postgres(r))
-	{
-		r->in = ingest_new(NULL, r->source_id);
-		r->in->budget.max_errors = r->max_errors;
-		r->in->dates.strict = r->strict_dates;
-		r->in->budget.file = r->rejects;
-		r->in->check_footer = r->check_footer;
-		r->in->capture = r->si;
-		ingest_prepare(r->in, r->format);
-		return;
-	}
-	r->conn = db_connect(dbo, AUSDASH_EXIT_UNAVAILABLE);
-	switch (lock_acquire(r->conn, r->lock_name, r->lock_wait_ms))
-	{
-		case LOCK_ACQUIRED:
-			break;
-		case LOCK_BUSY:
-			log_error("another run of source \"%s\" is in progress (advisory lock \"%s\" is "
-					  "held)", r->source_id, r->lock_name);
-			lock_log_holder(r->conn, r->lock_name);
-			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
-			db_disconnect(&r->conn);
-			exit(AUSDASH_EXIT_LOCKED);
-		case LOCK_ERROR:
-			db_disconnect(&r->conn);
-			exit(AUSDASH_EXIT_FAILURE);
-	}
-	db_cancel_on_signals(r->conn);
-	r->run.job = r->job;
-	r->run.lock_name = r->lock_name;
-	r->run.source_id = r->source_id;
-	r->run.input_name = r->input;
-	if (!r->dry_run && !run_begin(r->conn, &r->run))
-	{
-		db_disconnect(&r->conn);
-		exit(AUSDASH_EXIT_FAILURE);
-	}
-	r->in = ingest_new(r->conn, r->source_id);
-	r->in->budget.max_errors = r->max_errors;
+	r->lc.ops = &ops;
+	r->lc.arg = r;
+	r->lc.no_database = !uses_postgres(r);
+	snprintf(r->busy, sizeof(r->busy), "another run of source \"%s\" is in progress",
+			 r->source_id);
+	r->lc.busy = r->busy;
+	r->lc.run.job = r->job;
+	r->lc.run.lock_name = r->lock_name;
+	r->lc.run.source_id = r->source_id;
+	r->lc.run.input_name = r->input;
+	lifecycle_begin(&r->lc, dbo);
+	r->in = ingest_new(r->lc.conn, r->source_id);
+	r->in->budget = &r->lc.budget;
 	r->in->dates.strict = r->strict_dates;
-	r->in->budget.file = r->rejects;
 	r->in->check_footer = r->check_footer;
 	r->in->allow_rewind = r->allow_rewind;
 	r->in->capture = r->si;
-	if (!db_begin(r->conn) || !ingest_prepare(r->in, r->format))
+	if (!ingest_prepare(r->in, r->format) && r->lc.conn)
 		exit(ingestrun_end(r, false));
 }
 
 bool
 ingestrun_interrupted(void)
 {
-	if (db_interrupted())
-	{
-		log_error("interrupted by signal %d", db_interrupted());
-		return true;
-	}
-	return false;
+	return lifecycle_interrupted();
 }
 
 /* --- summary --------------------------------------------------------------- */
 
 static void
-counts(const ingestrun *r, run_counts *t)
+counts(void *arg, run_counts *t)
 {
+	const ingestrun *r = arg;
 	const stage_counts *c = ingest_counts(r->in);
 
 	memset(t, 0, sizeof(*t));
@@ -117,25 +86,17 @@ counts(const ingestrun *r, run_counts *t)
 	t->inserted = c->inserted;
 	t->updated = c->updated;
 	t->unchanged = c->unchanged;
-	t->rejected = r->in->budget.taken;
+	t->rejected = r->in->budget->taken;
 }
 
+/* ingest's and replay's part of the summary (lib/run/lifecycle.h) */
 static void
-summary_json(const ingestrun *r, const char *status, bool pretty, const char *error,
-			 sbuf *out)
+summary_body(void *arg, yajl_gen g)
 {
-	yajl_gen	g = jsonw_new(out, pretty);
+	const ingestrun *r = arg;
 	const stage_counts *c = ingest_counts(r->in);
-	bool		replay = strcmp(r->run.run_mode, "replay") == 0;
+	bool		replay = strcmp(r->lc.run.run_mode, "replay") == 0;
 
-	yajl_gen_map_open(g);
-	jsonw_str(g, "status", status);
-	if (error)
-		jsonw_str(g, "error", error);
-	jsonw_str(g, "run_id", r->run.begun ? r->run.run_id : NULL);
-	jsonw_str(g, "job", r->job);
-	jsonw_str(g, "run_mode", r->run.run_mode);
-	jsonw_bool(g, "dry_run", r->dry_run);
 	jsonw_str(g, "source", r->source_id);
 	jsonw_str(g, "format", r->format->name);
 	if (!replay)
@@ -150,7 +111,6 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 		jsonw_str(g, "snapshot_id", r->snapshot_id[0] ? r->snapshot_id : NULL);
 		jsonw_str(g, "duplicate_of", r->duplicate_of[0] ? r->duplicate_of : NULL);
 	}
-	jsonw_int(g, "duration_ms", timeutil_now_ms() - r->started_ms);
 	jsonw_key(g, "observations");
 	yajl_gen_map_open(g);
 	jsonw_int(g, "read", r->in->read);
@@ -158,7 +118,7 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 	jsonw_int(g, "updated", c->updated);
 	jsonw_int(g, "unchanged", c->unchanged);
 	jsonw_int(g, "duplicates", c->duplicates);
-	jsonw_int(g, "rejected", r->in->budget.taken);
+	jsonw_int(g, "rejected", r->in->budget->taken);
 	jsonw_int(g, "skipped", r->in->skipped);
 	jsonw_int(g, "impossible_dates", r->in->dates.count);
 	yajl_gen_map_close(g);
@@ -190,40 +150,26 @@ summary_json(const ingestrun *r, const char *status, bool pretty, const char *er
 				  r->drift_json.len ? r->drift_json.len : 2);
 		yajl_gen_map_close(g);
 	}
-	yajl_gen_map_close(g);
-	yajl_gen_free(g);
 }
 
 static void
-print_json(const ingestrun *r, const char *status, const char *error)
+summary_text(void *arg, const char *status)
 {
-	sbuf		out;
-
-	if (!r->json)
-		return;
-	sbuf_init(&out);
-	summary_json(r, status, true, error, &out);
-	fwrite(out.data, 1, out.len, stdout);
-	sbuf_release(&out);
-}
-
-static void
-summary_text(const ingestrun *r, const char *status)
-{
+	const ingestrun *r = arg;
 	const stage_counts *c = ingest_counts(r->in);
 
 	if (r->skipped)
 		log_info("%s: payload already stored as snapshot %s; nothing loaded into PostgreSQL",
-				 r->dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
+				 r->lc.dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
 	else if (!uses_postgres(r))
 		log_info("%s: %s %s: %lld observations read, %lld rejected",
-				 r->dry_run ? "dry run (nothing written)" : status, r->source_id,
-				 r->format->name, r->in->read, r->in->budget.taken);
+				 r->lc.dry_run ? "dry run (nothing written)" : status, r->source_id,
+				 r->format->name, r->in->read, r->in->budget->taken);
 	else
 		log_info("%s: %s %s: %lld observations read, %lld inserted, %lld updated, "
-				 "%lld unchanged, %lld rejected", r->dry_run ? "dry run (rolled back)" : status,
+				 "%lld unchanged, %lld rejected", r->lc.dry_run ? "dry run (rolled back)" : status,
 				 r->source_id, r->format->name,
-				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->budget.taken);
+				 r->in->read, c->inserted, c->updated, c->unchanged, r->in->budget->taken);
 	if (r->in->cursor_moved && r->in->old_cursor[0])
 		log_info("cursor of %s moved to %s (was %s)", r->source_id, r->in->cursor,
 				 r->in->old_cursor);
@@ -246,12 +192,12 @@ apply_store(ingestrun *r, int code)
 	storeingest_run sr = {0};
 
 	sr.path = r->store_path;
-	sr.lock_wait_ms = r->lock_wait_ms > 60000 ? r->lock_wait_ms : 60000;
+	sr.lock_wait_ms = r->lc.lock_wait_ms > 60000 ? r->lc.lock_wait_ms : 60000;
 	sr.source_id = r->source_id;
 	sr.job = r->job;
 	/* dual: the store's run is PostgreSQL's, under the same id */
-	sr.run_id = r->run.begun ? r->run.run_id : NULL;
-	sr.run_mode = r->run.run_mode;
+	sr.run_id = r->lc.run.begun ? r->lc.run.run_id : NULL;
+	sr.run_mode = r->lc.run.run_mode;
 	sr.snapshot_id = r->new_snapshot_id;
 	sr.checksum = r->input_sha256;
 	sr.captured_at = r->as_of;
@@ -261,12 +207,12 @@ apply_store(ingestrun *r, int code)
 	sr.allow_rewind = r->allow_rewind;
 	if (!storeingest_apply(r->si, &sr, &r->sres))
 	{
-		if (r->conn)
+		if (r->lc.conn)
 		{
 			const stage_counts *c = ingest_counts(r->in);
 
 			log_detail("PostgreSQL has this run committed (run %s: %lld inserted, %lld "
-					   "updated); the store \"%s\" was not changed.", r->run.run_id,
+					   "updated); the store \"%s\" was not changed.", r->lc.run.run_id,
 					   c->inserted, c->updated, r->store_path);
 			log_hint("Bring the store level with \"ausdash-ingest --backend store\" on the "
 					 "same payload, or with ausdash-export.");
@@ -338,7 +284,7 @@ check_drift(ingestrun *r, int code)
 {
 	const entity_desc *d = entity_find("observations");
 	drift_ctx	ctx = {0};
-	stage	   *st = stage_new(r->conn);
+	stage	   *st = stage_new(r->lc.conn);
 	sbuf		why;
 	bool		ok;
 
@@ -346,7 +292,7 @@ check_drift(ingestrun *r, int code)
 	sbuf_init(&why);
 	storeingest_each(r->si, collect, &ctx);
 	stage_set_uncompared(st, "ingestedAt");
-	ok = db_begin(r->conn) && stage_copy_begin(st, d);
+	ok = db_begin(r->lc.conn) && stage_copy_begin(st, d);
 	for (long long i = 0; ok && i < ctx.n; i++)
 	{
 		const entity_field *bycol[ENTITY_MAX_COLUMNS];
@@ -372,25 +318,25 @@ check_drift(ingestrun *r, int code)
 
 		if (ctx.now[i])
 			continue;
-		res = db_query(r->conn, sqlset_sql(SQLSET_DUAL_OBSERVATION_EXISTS), 1, params);
+		res = db_query(r->lc.conn, sqlset_sql(SQLSET_DUAL_OBSERVATION_EXISTS), 1, params);
 		ok = res != NULL;
 		if (res && PQntuples(res) > 0)
 			add_drift(r, ctx.keys[i], "only in PostgreSQL");
 		PQclear(res);
 	}
 	if (ok)
-		db_abort(r->conn);
+		db_abort(r->lc.conn);
 	stage_free(&st);
 	if (ok && r->drift > 0)
 	{
 		const char *params[2];
 
 		sbuf_appendc(&r->drift_json, ']');
-		params[0] = r->run.run_id;
+		params[0] = r->lc.run.run_id;
 		params[1] = r->drift_json.data;
 		log_error("the store and PostgreSQL differ on %lld key(s) this run touched", r->drift);
-		if (r->run.begun)
-			db_command(r->conn, sqlset_sql(SQLSET_DUAL_RECORD_DRIFT), 2, params);
+		if (r->lc.run.begun)
+			db_command(r->lc.conn, sqlset_sql(SQLSET_DUAL_RECORD_DRIFT), 2, params);
 		code = AUSDASH_EXIT_DRIFT;
 	}
 	else if (!ok)
@@ -408,104 +354,46 @@ check_drift(ingestrun *r, int code)
 
 /* --- the end --------------------------------------------------------------- */
 
+/* After PostgreSQL committed, or alone: the store backend and the drift check. */
 static int
-fail(ingestrun *r)
+after_commit(void *arg, int code)
 {
-	run_counts	t;
-	char		summary[1024];
-	int			code = r->in && r->in->exit_code != AUSDASH_EXIT_OK ? r->in->exit_code :
-		AUSDASH_EXIT_FAILURE;
+	ingestrun  *r = arg;
 
-	if (db_interrupted())
-		code = AUSDASH_EXIT_FAILURE;
-	snprintf(summary, sizeof(summary), "%s", log_last_error());
-	if (r->conn && !db_connection_lost(r->conn))
-		db_abort(r->conn);
-	if (r->nothing_to_do && r->run.begun && r->conn)
-	{
-		/* an operator's no-op is no alarm: the run row it began goes again */
-		const char *params[1] = {r->run.run_id};
-
-		if (db_command(r->conn, sqlset_sql(SQLSET_RUN_FORGET), 1, params))
-			log_detail("Nothing was replayed and no run is recorded.");
-		print_json(r, "nothing_to_do", summary);
+	if (r->si == NULL)
 		return code;
-	}
-	counts(r, &t);
-	t.inserted = t.updated = t.unchanged = 0;
-	if (r->run.begun && run_fail(r->conn, &r->run, summary, &t))
-		log_detail("Nothing was loaded; run %s is recorded as failed.", r->run.run_id);
-	else if (!r->run.begun)
-		log_detail("Nothing was loaded%s.", r->conn ? "" : "; the store is unchanged");
-	print_json(r, "failed", summary);
+	code = apply_store(r, code);
+	if (r->store_applied && r->lc.conn)
+		code = check_drift(r, code);
 	return code;
 }
+
+static const lifecycle_ops ops = {
+	.counts = counts,
+	.summary_body = summary_body,
+	.summary_text = summary_text,
+	.after_commit = after_commit,
+};
 
 int
 ingestrun_end(ingestrun *r, bool ok)
 {
-	run_counts	t;
-	const char *status;
-	sbuf		details;
 	int			code;
 
 	if (r->in == NULL)
-		r->in = ingest_new(r->conn, r->source_id);
-	if (ok && ingestrun_interrupted())
-		ok = false;
+	{
+		r->in = ingest_new(r->lc.conn, r->source_id);
+		r->in->budget = &r->lc.budget;
+	}
 	if (!ok)
-		code = fail(r);
-	else
-	{
-		counts(r, &t);
-		status = r->skipped ? "skipped_duplicate" : t.rejected > 0 ? "partial" : "ok";
-		code = t.rejected > 0 ? AUSDASH_EXIT_PARTIAL : AUSDASH_EXIT_OK;
-		sbuf_init(&details);
-		summary_json(r, status, false, NULL, &details);
-		if (r->dry_run)
-		{
-			if (r->conn && !db_rollback(r->conn))
-				code = AUSDASH_EXIT_FAILURE;
-			status = "dry_run";
-		}
-		else if (r->conn &&
-				 (!run_finish(r->conn, &r->run, status, &t,
-							  r->input_sha256[0] ? r->input_sha256 : NULL, r->input_bytes,
-							  details.data, NULL) ||
-				  !db_commit(r->conn)))
-			code = fail(r);
-		sbuf_release(&details);
-		/* then the store: after PostgreSQL committed, or alone */
-		if ((code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL) && r->si && !r->dry_run)
-		{
-			code = apply_store(r, code);
-			if (r->store_applied && r->conn)
-				code = check_drift(r, code);
-		}
-		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
-			code == AUSDASH_EXIT_DRIFT)
-		{
-			summary_text(r, status);
-			print_json(r, status, NULL);
-		}
-	}
-	/* a rejects file or a summary that was not written fails the run's report */
-	if (r->rejects && !reject_close(&r->rejects) &&
-		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
-		code = AUSDASH_EXIT_IOERR;
-	if (r->conn)
-	{
-		db_cancel_reset();
-		if (code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL ||
-			code == AUSDASH_EXIT_DRIFT)
-			lock_release(r->conn, r->lock_name);
-		db_disconnect(&r->conn);
-	}
+		r->lc.exit_code = r->in->exit_code;
+	r->lc.skipped = r->skipped;
+	r->lc.forget = r->nothing_to_do;
+	r->lc.input_sha256 = r->input_sha256[0] ? r->input_sha256 : NULL;
+	r->lc.input_bytes = r->input_bytes;
+	code = lifecycle_end(&r->lc, ok);
 	ingest_free(&r->in);
 	storeingest_free(&r->si);
 	sbuf_release(&r->drift_json);
-	if (!log_close_stdout() &&
-		(code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT))
-		code = AUSDASH_EXIT_IOERR;
 	return code;
 }

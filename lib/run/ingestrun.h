@@ -1,7 +1,7 @@
 /*
- * lib/run/ingestrun.h - the life of an ausdash-ingest or ausdash-replay run:
- * the source's lock, the run ledger, the
- * transaction, the summary and the exit code.
+ * lib/run/ingestrun.h - an ausdash-ingest or ausdash-replay run: a source's
+ * payloads mapped in the run lifecycle of lib/run/lifecycle.h (lock
+ * "ingest:<source>"), and the store and dual backends after the commit.
  *
  *   ingestrun_init(); getopt loop with ingestopt_option() (lib/cli);
  *   ingestopt_check();                  usage errors, before any input
@@ -19,6 +19,7 @@
 #include "feed/feed.h"
 #include "load/ingest.h"
 #include "model/reject.h"
+#include "run/lifecycle.h"
 #include "run/run.h"
 #include "base/sha256.h"
 #include "load/storeingest.h"
@@ -30,23 +31,19 @@ typedef struct ingestrun
 	const char *source_id;
 	const char *format_name;	/* --format, or NULL */
 	const feed_format *format;	/* resolved by ingestopt_check() */
-	bool		dry_run;
-	bool		json;
 	bool		check_footer;
 	bool		allow_rewind;
-	int			max_errors;
 	bool		strict_dates;
-	const char *rejects_path;
-	long		lock_wait_ms;
 
-	/* the run */
-	PGconn	   *conn;
+	/*
+	 * the run: lc.dry_run, .json, .lock_wait_ms, .budget.max_errors and
+	 * .rejects_path are options; lc.conn and lc.run are the run's
+	 */
+	lifecycle	lc;
 	ingest	   *in;
-	reject_file *rejects;
-	run			run;
 	char		lock_name[160];
 	char		job[160];
-	long		started_ms;
+	char		busy[256];
 
 	/* what the tool reports */
 	const char *input;

@@ -913,3 +913,11 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 	storeread_free(&sr);
 	return ok;
 }
+
+const char *
+storeread_default_path(void)
+{
+	const char *env = getenv("AUS_DASH_STORE_PATH");
+
+	return env && *env ? env : STOREREAD_DEFAULT_PATH;
+}

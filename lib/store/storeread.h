@@ -107,4 +107,14 @@ int			storeread_ignored_keys(const storeread *sr);
 /* Bytes fed so far. */
 uint64_t	storeread_bytes(const storeread *sr);
 
+/* The store's path when none is given: the dashboard's own default. */
+#define STOREREAD_DEFAULT_PATH "data/live-store.json"
+
+/*
+ * Where the dashboard keeps its store: $AUS_DASH_STORE_PATH when it is set
+ * and not empty, else STOREREAD_DEFAULT_PATH (relative to the working
+ * directory, as the dashboard resolves it).
+ */
+const char *storeread_default_path(void);
+
 #endif

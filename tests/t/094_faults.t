@@ -65,9 +65,19 @@ is(observations(), 0, 'terminated mid-merge: nothing committed');
 like(last_run(), qr/^failed /, 'terminated mid-merge: the run is recorded as failed');
 
 # --- lock_timeout and statement_timeout are honoured ---------------------------------------
-command_checks_all([ @ingest[ 0 .. 2 ], '--lock-timeout=200ms', $ingest[3] ], 1, [],
-	[qr/canceling statement due to lock timeout/], '--lock-timeout: the merge gives up');
+command_checks_all([ @ingest[ 0 .. 2 ], '--lock-timeout=200ms', $ingest[3] ], 75, [],
+	[qr/canceling statement due to lock timeout/],
+	'--lock-timeout: the merge gives up, with exit 75 as for a held advisory lock');
 like(last_run(), qr/^failed .*lock timeout/, '--lock-timeout: the run is failed, with the reason');
+# the same rule for a backfill (one run lifecycle, lib/run/lifecycle.c)
+my ($gc, $gerr) = (run_command([ 'sh', '-c', "'$ROOT/tests/bench/gen-store.pl' --observations=10 > '$TMP/store.json'" ]))[0, 2];
+is($gc, 0, 'a small store generated') or diag($gerr);
+command_checks_all([ 'ausdash-backfill', '--json', '--lock-timeout=200ms', "$TMP/store.json" ], 75,
+	[qr/\A\{\n    "status": "failed",\n    "error": "[^\n]*lock timeout[^\n]*",\n    "run_id": "ausdash-backfill-\d+",\n    "job": "ausdash-backfill",\n    "run_mode": "backfill",\n    "dry_run": false,\n    "duration_ms": \d+,\n    "input": /],
+	[qr/canceling statement due to lock timeout/],
+	'backfill --lock-timeout: exit 75 too, and the JSON summary has the common header');
+is($node->psql("SELECT status FROM public.ingestion_runs WHERE job = 'ausdash-backfill' "
+	  . "ORDER BY started_at DESC LIMIT 1"), 'failed', 'backfill --lock-timeout: the run is failed');
 command_checks_all([ @ingest[ 0 .. 2 ], '--statement-timeout=300ms', $ingest[3] ], 1, [],
 	[qr/canceling statement due to statement timeout/], '--statement-timeout: the statement is cancelled');
 is(observations(), 0, 'timeouts: nothing committed');
