@@ -41,10 +41,10 @@ LIB_OBJS_base = lib/base/mem.o lib/base/sbuf.o lib/base/log.o lib/base/utf8.o li
 LIB_OBJS_model = lib/model/entity.o lib/model/datetoken.o lib/model/digest.o lib/model/reject.o
 LIB_OBJS_pg = lib/pg/db.o lib/pg/copy.o lib/pg/lock.o lib/pg/sqlset.o lib/pg/sqlparse.o lib/pg/sqlbuild.o lib/pg/migrate.o lib/pg/sqlset_data.o
 LIB_OBJS_store = lib/store/storeread.o lib/store/storewrite.o
-LIB_OBJS_feed = lib/feed/feed.o lib/feed/feed_registry.o lib/feed/feed_aemo.o lib/feed/feed_dash.o lib/feed/feed_generic.o lib/feed/feed_rba.o lib/feed/feed_util.o lib/feed/feed_wholesale.o
-LIB_OBJS_load = lib/load/stage.o lib/load/ingest.o lib/load/storeingest.o
+LIB_OBJS_feed = lib/feed/feed.o lib/feed/feed_registry.o lib/feed/feed_jrow.o lib/feed/feed_abs.o lib/feed/feed_aemo.o lib/feed/feed_aer.o lib/feed/feed_generic.o lib/feed/feed_global.o lib/feed/feed_rba.o lib/feed/feed_util.o lib/feed/feed_wholesale.o
+LIB_OBJS_load = lib/load/stage.o lib/load/ingest.o lib/load/storeingest.o lib/load/export.o
 LIB_OBJS_run = lib/run/run.o lib/run/lifecycle.o lib/run/backfill.o lib/run/ingestrun.o
-LIB_OBJS_report = lib/report/report.o lib/report/fresh.o
+LIB_OBJS_report = lib/report/report.o lib/report/fresh.o lib/report/health.o lib/report/freshness.o lib/report/parity.o
 LIB_OBJS_cli = lib/cli/opt.o lib/cli/ingestopt.o
 LIB_OBJS = $(foreach l,$(LIB_LAYERS),$(LIB_OBJS_$(l)))
 LIBRARY = lib/libausdash.a
@@ -52,7 +52,7 @@ LIBRARY = lib/libausdash.a
 TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-parity ausdash-replay ausdash-runs
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
-UNIT_TESTS = copy datetoken db entity feed isotime jsonparse log mem opt sbuf sha256 sqlparse migrate storeread
+UNIT_TESTS = copy datetoken db entity feed health isotime jsonparse log mem opt sbuf sha256 sqlparse sqlset migrate storeread
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
 # the fuzz harnesses, driven over files (tests/fuzz/replay.c)
 REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed tests/unit/bin/replay_feedjson
@@ -205,7 +205,7 @@ FUZZ_LONG_SECONDS ?= 1800
 FUZZ_HARNESSES = storeread feed feedjson
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib
 
-fuzz-build: lib/pg/sqlset_data.c lib/pg/sqlset_names.h lib/pg/paths.h
+fuzz-build: lib/pg/sqlset_data.c lib/pg/sqlset_names.h lib/pg/paths.h bin/ausdash-ingest
 	@mkdir -p tmp_fuzz
 	tests/fuzz/seed.sh tmp_fuzz/seeds
 	cat tests/fuzz/json.dict tests/fuzz/csv.dict > tmp_fuzz/feed.dict

@@ -1,37 +1,21 @@
 /*
  * src/ausdash-export.c - PostgreSQL back out as live-store.json, every
  * entity, from one consistent snapshot of the database, streaming: the
- * rollback path to the dashboard's file store.
+ * rollback path to the dashboard's file store (lib/load/export.h).
  */
 #include "base/common.h"
 
 #include <getopt.h>
 
-#include "pg/db.h"
-#include "model/entity.h"
-#include "base/isotime.h"
-#include "base/jsonparse.h"
-#include "base/jsonw.h"
-#include "base/log.h"
-#include "base/mem.h"
 #include "cli/opt.h"
-#include "pg/sqlbuild.h"
-#include "pg/sqlset.h"
-#include "base/sbuf.h"
-#include "store/storewrite.h"
+#include "load/export.h"
+#include "base/log.h"
+#include "pg/db.h"
 #include "base/banned.h"
-
-#define FETCH_ROWS 2000
 
 enum
 {
 	OPT_LOCK_WAIT = 0x2000
-};
-
-/* The store's top-level arrays, in its file order. */
-static const char *const store_order[] = {
-	"observations", "rawSnapshots", "sources", "sourceCursors", "ingestionRuns",
-	"priceIntakeBatches", "unresolvedPriceItems", NULL
 };
 
 static void
@@ -55,232 +39,6 @@ help(const char *progname)
 		   "unavailable; 74 write error; 75 another writer holds FILE's lock.\n");
 }
 
-/*
- * The SELECT list of an entity: each column as text, timestamps as epoch
- * milliseconds; runs in the dashboard's vocabulary.
- */
-static void
-select_sql(const entity_desc *d, sbuf *sql)
-{
-	bool		runs = strcmp(d->table, "ingestion_runs") == 0;
-	sbuf		columns;
-	sbuf		key;
-
-	sbuf_init(&columns);
-	sbuf_init(&key);
-	for (int i = 0; i < d->ncolumns; i++)
-	{
-		const entity_column *c = &d->columns[i];
-
-		if (i > 0)
-			sbuf_appends(&columns, ", ");
-		if (runs && strcmp(c->column, "status") == 0)
-			sbuf_appends(&columns, sqlset_sql(SQLSET_RULES_STORE_STATUS));
-		else if (runs && strcmp(c->column, "run_mode") == 0)
-			sbuf_appends(&columns, sqlset_sql(SQLSET_RULES_STORE_RUN_MODE));
-		else
-			sqlbuild_column(c, false, &columns);
-	}
-	if (d->extra)
-	{
-		sbuf_appends(&columns, ", ");
-		sbuf_appends(&columns, sqlset_sql(SQLSET_EXPORT_EXTRA));
-	}
-	for (int i = 0; d->key[i]; i++)
-	{
-		const char *vars[] = {"column", entity_column_find(d, d->key[i])->column, NULL};
-
-		if (i > 0)
-			sbuf_appends(&key, ", ");
-		sqlset_render(SQLSET_COLUMN_NAME, &key, vars);
-	}
-	/* the dashboard's runs and ausdash's ingest runs; not its own maintenance */
-	sqlset_render(SQLSET_EXPORT_RECORDS, sql, (const char *const[]) {
-		"columns", columns.data, "table", d->table,
-		"where", runs ? sqlset_sql(SQLSET_EXPORT_STORE_RUNS_ONLY) : "", "key", key.data, NULL});
-	sbuf_release(&columns);
-	sbuf_release(&key);
-}
-
-/* A field being built: name and value as offsets into the row's text. */
-typedef struct pending
-{
-	const char *name;			/* a column's field name, or NULL: at name_off */
-	size_t		name_off;
-	size_t		val_off;
-	size_t		len;
-	entity_json_type type;
-} pending;
-
-static void
-add_value(sbuf *text, pending *p, entity_json_type type, const char *v, size_t len)
-{
-	p->type = type;
-	p->val_off = text->len;
-	sbuf_append(text, v, len);
-	p->len = len;
-	sbuf_appendc(text, '\0');
-}
-
-/*
- * Fields of one row into fields (extra's keys last); returns how many, or
- * -1 (logged) when the extra fields cannot be read.
- */
-static int
-row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, sbuf *text)
-{
-	pending		p[ENTITY_MAX_COLUMNS * 2];
-	int			n = 0;
-
-	sbuf_reset(text);
-	for (int i = 0; i < d->ncolumns; i++)
-	{
-		const entity_column *c = &d->columns[i];
-		const char *v = PQgetvalue(res, row, i);
-		char		iso[25];
-
-		if (PQgetisnull(res, row, i))
-			continue;
-		p[n].name = c->field;
-		if (c->kind == ENTITY_TIMESTAMP)
-		{
-			isotime_format(strtoll(v, NULL, 10), true, iso);
-			add_value(text, &p[n], ENTITY_JSON_STRING, iso, strlen(iso));
-		}
-		else if (c->kind == ENTITY_NUMERIC || c->kind == ENTITY_INT || c->kind == ENTITY_COUNT)
-			add_value(text, &p[n], ENTITY_JSON_NUMBER, v, PQgetlength(res, row, i));
-		else if (c->kind == ENTITY_BOOL)
-			add_value(text, &p[n], ENTITY_JSON_BOOL, v, PQgetlength(res, row, i));
-		else
-			add_value(text, &p[n], ENTITY_JSON_STRING, v, PQgetlength(res, row, i));
-		n++;
-	}
-	if (d->extra && !PQgetisnull(res, row, d->ncolumns))
-	{
-		/* each key of the extra object is a field of its own */
-		jsonparse_error err;
-		yajl_val	x = jsonparse_tree(PQgetvalue(res, row, d->ncolumns),
-									   PQgetlength(res, row, d->ncolumns), 0, &err);
-		yajl_gen	g;
-
-		if (x == NULL || !YAJL_IS_OBJECT(x))
-		{
-			/* the record's free-form fields would be lost: stop instead */
-			log_error("%s, row %d: the extra fields cannot be written: %s", d->name, row,
-					  x ? "not a JSON object" : err.msg);
-			if (x)
-				yajl_tree_free(x);
-			return -1;
-		}
-		g = yajl_gen_alloc(NULL);
-
-		for (size_t k = 0; x && YAJL_IS_OBJECT(x) && k < x->u.object.len &&
-			 n < ENTITY_MAX_COLUMNS * 2; k++, n++)
-		{
-			yajl_val	v = x->u.object.values[k];
-			const unsigned char *buf;
-			size_t		len;
-
-			p[n].name = NULL;
-			p[n].name_off = text->len;
-			sbuf_appends(text, x->u.object.keys[k]);
-			sbuf_appendc(text, '\0');
-			if (YAJL_IS_STRING(v))
-				add_value(text, &p[n], ENTITY_JSON_STRING, v->u.string, strlen(v->u.string));
-			else if (YAJL_IS_NUMBER(v))
-				add_value(text, &p[n], ENTITY_JSON_NUMBER, v->u.number.r, strlen(v->u.number.r));
-			else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
-				add_value(text, &p[n], ENTITY_JSON_BOOL, YAJL_IS_TRUE(v) ? "true" : "false",
-						  YAJL_IS_TRUE(v) ? 4 : 5);
-			else if (YAJL_IS_NULL(v))
-				add_value(text, &p[n], ENTITY_JSON_NULL, "null", 4);
-			else
-			{
-				yajl_gen_reset(g, NULL);
-				jsonw_tree(g, v);
-				yajl_gen_get_buf(g, &buf, &len);
-				add_value(text, &p[n], ENTITY_JSON_CONTAINER, (const char *) buf, len);
-				yajl_gen_clear(g);
-			}
-		}
-		yajl_gen_free(g);
-		if (x)
-			yajl_tree_free(x);
-	}
-	/* pointers into text, now that it is complete */
-	for (int i = 0; i < n; i++)
-	{
-		memset(&fields[i], 0, sizeof(entity_field));
-		fields[i].name = p[i].name ? p[i].name : text->data + p[i].name_off;
-		fields[i].type = p[i].type;
-		fields[i].val = text->data + p[i].val_off;
-		fields[i].len = p[i].len;
-	}
-	return n;
-}
-
-/* Streams one entity's rows into its array through a cursor. */
-static bool
-export_entity(PGconn *conn, storewrite *sw, const entity_desc *d, long long *count)
-{
-	sbuf		sql;
-	sbuf		text;
-	sbuf		query;
-	sbuf		fetch;
-	entity_field fields[ENTITY_MAX_COLUMNS * 2];
-	char		rows_text[16];
-	bool		ok;
-
-	sbuf_init(&sql);
-	sbuf_init(&text);
-	sbuf_init(&query);
-	sbuf_init(&fetch);
-	select_sql(d, &query);
-	sqlset_render(SQLSET_EXPORT_DECLARE, &sql, (const char *const[]) {"query", query.data, NULL});
-	ok = db_command(conn, sql.data, 0, NULL);
-	snprintf(rows_text, sizeof(rows_text), "%d", FETCH_ROWS);
-	sqlset_render(SQLSET_EXPORT_FETCH, &fetch, (const char *const[]) {"rows", rows_text, NULL});
-	storewrite_array_begin(sw, d->name);
-	*count = 0;
-	while (ok)
-	{
-		PGresult   *res = db_query(conn, fetch.data, 0, NULL);
-		int			rows;
-
-		if (res == NULL)
-		{
-			ok = false;
-			break;
-		}
-		rows = PQntuples(res);
-		for (int r = 0; r < rows; r++)
-		{
-			entity_record rec = {0};
-
-			rec.entity = d->name;
-			rec.index = (*count)++;
-			rec.fields = fields;
-			rec.nfields = row_fields(d, res, r, fields, &text);
-			if (rec.nfields < 0)
-			{
-				ok = false;
-				break;
-			}
-			storewrite_record(sw, &rec);
-		}
-		PQclear(res);
-		if (rows < FETCH_ROWS)
-			break;
-	}
-	storewrite_array_end(sw);
-	ok = ok && db_command(conn, sqlset_sql(SQLSET_EXPORT_CLOSE), 0, NULL);
-	sbuf_release(&sql);
-	sbuf_release(&query);
-	sbuf_release(&fetch);
-	sbuf_release(&text);
-	return ok;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -292,14 +50,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0}
 	};
 	db_options	dbo;
-	const char *output = "-";
-	long		lock_wait_ms = 0;
-	PGconn	   *conn;
-	PGresult   *res;
-	storewrite *sw;
-	bool		locked;
-	bool		ok = true;
-	char		updated[25];
+	export_options o = {"-", 0};
 	int			c;
 
 	log_init(argv[0]);
@@ -313,10 +64,10 @@ main(int argc, char **argv)
 		switch (c)
 		{
 			case 'o':
-				output = optarg;
+				o.output = optarg;
 				break;
 			case OPT_LOCK_WAIT:
-				if (!opt_parse_duration_ms(optarg, "--lock-wait", 0, 86400000L, &lock_wait_ms))
+				if (!opt_parse_duration_ms(optarg, "--lock-wait", 0, 86400000L, &o.lock_wait_ms))
 					opt_bad_option();
 				break;
 			default:
@@ -324,38 +75,5 @@ main(int argc, char **argv)
 		}
 	}
 	opt_no_extra_args(argc, argv, optind);
-
-	conn = db_connect(&dbo, AUSDASH_EXIT_UNAVAILABLE);
-	if (!db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL))
-		exit(AUSDASH_EXIT_FAILURE);
-	res = db_query(conn, sqlset_sql(SQLSET_EXPORT_UPDATED_AT), 0, NULL);
-	if (res == NULL)
-		exit(AUSDASH_EXIT_FAILURE);
-	isotime_format(strtoll(PQgetvalue(res, 0, 0), NULL, 10), true, updated);
-	PQclear(res);
-
-	sw = storewrite_open(output, lock_wait_ms, &locked);
-	if (sw == NULL)
-		exit(locked ? AUSDASH_EXIT_LOCKED : AUSDASH_EXIT_IOERR);
-	storewrite_meta(sw, "1", updated);
-	for (int i = 0; ok && store_order[i]; i++)
-	{
-		long long	n;
-
-		ok = export_entity(conn, sw, entity_find(store_order[i]), &n);
-		log_info("%s: %lld records", store_order[i], n);
-	}
-	if (!ok)
-	{
-		storewrite_abort(sw);
-		db_disconnect(&conn);
-		log_detail("%s is unchanged.", strcmp(output, "-") == 0 ? "Nothing more was written"
-				   : output);
-		exit(AUSDASH_EXIT_FAILURE);
-	}
-	db_commit(conn);
-	db_disconnect(&conn);
-	if (!storewrite_commit(sw))
-		exit(AUSDASH_EXIT_IOERR);
-	return AUSDASH_EXIT_OK;
+	return export_run(&o, &dbo);
 }

@@ -7,7 +7,7 @@
 #include <getopt.h>
 
 #include "pg/db.h"
-#include "pg/lock.h"
+#include "run/lifecycle.h"
 #include "base/log.h"
 #include "pg/migrate.h"
 #include "cli/opt.h"
@@ -166,22 +166,15 @@ main(int argc, char **argv)
 	writes = strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 && !flags.dry_run;
 	if (writes)
 	{
-		lock_result lr = lock_acquire(conn, MIGRATE_LOCK, lock_wait_ms);
-
-		if (lr == LOCK_BUSY)
-		{
-			log_error("another ausdash-migrate run holds the migration lock");
-			lock_log_holder(conn, MIGRATE_LOCK);
-			log_hint("Wait for it to finish, or raise --lock-wait.");
-			db_disconnect(&conn);
-			migrate_set_release(&set);
-			return AUSDASH_EXIT_LOCKED;
-		}
-		if (lr == LOCK_ERROR || !migrate_ledger_ensure(conn))
+		rc = lifecycle_lock(conn, MIGRATE_LOCK, lock_wait_ms,
+							"another ausdash-migrate run holds the migration lock");
+		if (rc == 0 && !migrate_ledger_ensure(conn))
+			rc = AUSDASH_EXIT_FAILURE;
+		if (rc != 0)
 		{
 			db_disconnect(&conn);
 			migrate_set_release(&set);
-			return AUSDASH_EXIT_FAILURE;
+			return rc;
 		}
 	}
 	else

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "cli/opt.h"
 #include "pg/sqlset.h"
+#include "report/health.h"
 #include "report/report.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
@@ -122,16 +123,14 @@ main(int argc, char **argv)
 		long long	running = strtoll(PQgetvalue(res, i, 7), NULL, 10);
 		long long	longest = strtoll(PQgetvalue(res, i, 8), NULL, 10);
 		long long	abandoned = strtoll(PQgetvalue(res, i, 9), NULL, 10);
-		report_level level = REPORT_OK;
+		report_level level;
 		char		last_iso[25];
 		char		ok_iso[25];
 		char		age[32];
 
-		if (failures >= 2)
-			level = REPORT_CRITICAL;
-		else if (failures == 1 || abandoned > 0 ||
-				 (running > 0 && longest * 1000 > max_running_ms))
-			level = REPORT_WARNING;
+		level = health_worse(health_job(failures, abandoned),
+							 running > 0 && longest * 1000 > max_running_ms ?
+							 REPORT_WARNING : REPORT_OK);
 		failing += level != REPORT_OK;
 		abandoned_total += abandoned;
 		isotime_format(last, false, last_iso);

@@ -1,6 +1,7 @@
 /*
- * lib/feed/feed_aemo.c - AEMO wholesale prices: the NEMweb MMS "C/I/D" CSV
- * files, the aemo.com.au dashboard 5MIN JSON, and the aggregate that
+ * lib/feed/feed_aemo.c - AEMO: the NEMweb MMS "C/I/D" CSV files, the
+ * aemo.com.au dashboard 5MIN JSON, the NEM and WEM dashboards' operational
+ * fuel mix (the dashboard's source-mix job), and the aggregate that
  * every wholesale format ends in (regional prices plus the
  * demand-weighted AU price, aus-dash-reference.md section 7, job 2).
  *
@@ -372,4 +373,90 @@ const feed_format feed_aemo_5min_json = {
 	"aemo-5min-json", "application/json", NULL, false, false,
 	"the aemo.com.au dashboard 5MIN JSON ({\"5MIN\":[...]}, NEM time)",
 	parse_5min
+};
+
+#define NEM_URL "https://www.aemo.com.au/energy-systems/electricity/national-electricity-market-nem/data-nem/data-dashboard-nem"
+#define WEM_URL "https://www.aemo.com.au/energy-systems/electricity/wholesale-electricity-market-wem/data-wem/data-dashboard-wem"
+
+/* --- operational source mix (AEMO NEM and WEM dashboards) ---------------------- */
+
+static const char *const mix_keys[] = {"coal", "gas", "hydro", "oil", "other_renewables", NULL};
+
+/*
+ * One region's shares.  The AU row of the dashboard's job is computed
+ * across the NEM and WEM payloads together, so it is not produced from one
+ * snapshot.
+ */
+static bool
+parse_source_mix(feed *f, const char *buf, size_t len)
+{
+	yajl_val	root;
+	yajl_val	arr = feed_jrow_array(f, buf, len, "data", &root);
+	yajl_val	start;
+	bool		wem = f->source_id && strcmp(f->source_id, "aemo_wem_source_mix") == 0;
+	bool		ok = true;
+
+	if (arr == NULL)
+		return false;
+	start = feed_util_json_get2(root, "interval_start_utc", "intervalStartUtc");
+	if (!YAJL_IS_STRING(start) ||
+		!isotime_parse(start->u.string, strlen(start->u.string), NULL, NULL))
+	{
+		/* the message first: start belongs to the tree */
+		feed_fail_path(f, "interval_start_utc", "expected an ISO 8601 timestamp, found %s",
+					   YAJL_IS_STRING(start) ? "another string" : feed_util_json_type(start));
+		yajl_tree_free(root);
+		return false;
+	}
+	for (size_t i = 0; ok && i < arr->u.array.len; i++)
+	{
+		feed_jrow		j;
+		const char *region;
+		const char *key;
+		const char *share;
+		char		series[96];
+		bool		known = false;
+
+		feed_jrow_init(&j, f, arr->u.array.values[i], "data", i);
+		region = feed_jrow_str(&j, "region_code", "regionCode");
+		key = feed_jrow_str(&j, "source_key", "sourceKey");
+		share = feed_jrow_num(&j, "share_pct", "sharePct");
+		for (int k = 0; !j.bad && mix_keys[k] && !known; k++)
+			known = strcmp(mix_keys[k], key) == 0;
+		if (!j.bad && !known)
+		{
+			j.bad = true;
+			j.go_on = feed_bad_row(f, 0, j.path, "unknown source_key \"%.40s\" (expected "
+								   "coal, gas, hydro, oil or other_renewables)", key);
+		}
+		if (j.bad)
+		{
+			ok = j.go_on;
+			continue;
+		}
+		snprintf(series, sizeof(series), "energy.source_mix.operational.share_pct.%s", key);
+		feed_obs_begin(f, 0);
+		feed_obs_str(f, "seriesId", series);
+		feed_obs_str(f, "regionCode", region);
+		feed_obs_str(f, "countryCode", "AU");
+		feed_obs_str(f, "market", wem ? "WEM" : "NEM");
+		feed_obs_str(f, "metricFamily", "source_mix");
+		feed_obs_str(f, "date", start->u.string);
+		feed_obs_str(f, "intervalStartUtc", start->u.string);
+		feed_obs_str(f, "intervalEndUtc", start->u.string);
+		feed_obs_num(f, "value", share);
+		feed_obs_str(f, "unit", "pct");
+		feed_obs_str(f, "publishedAt", start->u.string);
+		feed_obs_common(f, "AEMO", wem ? WEM_URL : NEM_URL, NULL, false);
+		feed_obs_str(f, "methodologyVersion", "energy-source-mix-v1");
+		ok = feed_obs_emit(f);
+	}
+	yajl_tree_free(root);
+	return ok;
+}
+
+const feed_format feed_aemo_source_mix = {
+	"source-mix-json", "application/json", NULL, false, false,
+	"AEMO NEM/WEM operational fuel mix JSON ({interval_start_utc, data:[...]})",
+	parse_source_mix
 };

@@ -1,7 +1,7 @@
 /*
  * lib/feed/feed_formats.h - the formats behind lib/feed/feed.h and the helpers they
  * share (CSV rows with line numbers, JSON trees with placed errors, the
- * wholesale price aggregate).  Internal to lib/feed*.c.
+ * wholesale price aggregate, JSON records).  Internal to lib/feed/.
  */
 #ifndef AUSDASH_FEED_FORMATS_H
 #define AUSDASH_FEED_FORMATS_H
@@ -12,24 +12,39 @@
 
 #include "feed/feed.h"
 
-/* lib/feed/feed_dash.c: the payload shapes of the dashboard's own jobs */
-extern const feed_format feed_dash_wholesale_csv;
-extern const feed_format feed_dash_aer_prd;
-extern const feed_format feed_dash_aer_dmo;
-extern const feed_format feed_dash_abs_housing;
-extern const feed_format feed_dash_abs_cpi;
-extern const feed_format feed_dash_rba_rates;
-extern const feed_format feed_dash_source_mix;
-extern const feed_format feed_dash_eia;
-extern const feed_format feed_dash_entsoe;
-extern const feed_format feed_dash_nea;
+/*
+ * The formats, one file per family of sources.  The dashboard's own payload
+ * shapes (aus-dash-reference.md section 7) are mapped to observations
+ * exactly as its jobs map them: series ids, units, vintages, publishedAt,
+ * market and methodology fields; where a job takes the ingest date, the
+ * snapshot's capture date (feed.as_of) stands in for it, so that a replay
+ * maps a snapshot as its first run did.
+ */
 
-/* lib/feed/feed_aemo.c: AEMO's own formats */
+/* lib/feed/feed_wholesale.c: the dashboard's wholesale CSV */
+extern const feed_format feed_wholesale_csv;
+
+/* lib/feed/feed_aer.c: AER product reference data */
+extern const feed_format feed_aer_prd;
+extern const feed_format feed_aer_dmo;
+
+/* lib/feed/feed_abs.c: ABS housing and CPI electricity */
+extern const feed_format feed_abs_housing;
+extern const feed_format feed_abs_cpi;
+
+/* lib/feed/feed_global.c: global wholesale prices */
+extern const feed_format feed_global_eia;
+extern const feed_format feed_global_entsoe;
+extern const feed_format feed_global_nea;
+
+/* lib/feed/feed_aemo.c: AEMO's own formats, and its NEM/WEM dashboards' fuel mix */
 extern const feed_format feed_aemo_mms;
 extern const feed_format feed_aemo_5min_json;
+extern const feed_format feed_aemo_source_mix;
 
 /* lib/feed/feed_rba.c: the RBA statistical tables */
 extern const feed_format feed_rba_table;
+extern const feed_format feed_rba_rates;
 
 /* lib/feed/feed_generic.c: observations with the store's field names */
 extern const feed_format feed_generic_ndjson;
@@ -132,5 +147,29 @@ bool		feed_wholesale_emit(feed *f, feed_wholesale *w);
  */
 void		feed_obs_common(feed *f, const char *source_name, const char *source_url,
 							const char *vintage, bool modeled);
+
+/* --- lib/feed/feed_jrow.c: one JSON record's fields, the first error kept --- */
+
+typedef struct feed_jrow
+{
+	feed	   *f;
+	yajl_val	r;
+	char		path[80];
+	bool		bad;
+	bool		go_on;
+} feed_jrow;
+
+/* Starts on element i of array, r; a record that is not an object is bad. */
+void		feed_jrow_init(feed_jrow *j, feed *f, yajl_val r, const char *array, size_t i);
+/* The record's first error: key is not what was expected. */
+void		feed_jrow_bad(feed_jrow *j, const char *key, const char *expected, yajl_val v);
+/* A non-empty string under k1 (or k2), or NULL (the row is then bad). */
+const char *feed_jrow_str(feed_jrow *j, const char *k1, const char *k2);
+/* A number's text under k1 (or k2), or NULL (the row is then bad). */
+const char *feed_jrow_num(feed_jrow *j, const char *k1, const char *k2);
+/* A timestamp string under k1 (or k2). */
+const char *feed_jrow_time(feed_jrow *j, const char *k1, const char *k2);
+/* Parses buf and returns the array under key (NULL: f->error set). */
+yajl_val	feed_jrow_array(feed *f, const char *buf, size_t len, const char *key, yajl_val *root);
 
 #endif

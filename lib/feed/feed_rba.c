@@ -1,6 +1,6 @@
 /*
  * lib/feed/feed_rba.c - the RBA statistical tables (F1, D5, F6, ...) as CSV
- * (feeds.md section 2).
+ * (feeds.md section 2), and the dashboard's own RBA rates CSV (its job 5).
  *
  * A metadata preamble with its labels in column A (Title, Description,
  * Frequency, Type, Units, Source, Publication date) ends at the Series ID
@@ -207,4 +207,105 @@ const feed_format feed_rba_table = {
 	"rba-table", "text/csv", NULL, true, true,
 	"an RBA statistical table CSV (F1, D5, F6, ...; Series ID mapped through the series table)",
 	parse_rba_table
+};
+
+#define RBA_URL "https://www.rba.gov.au/statistics/interest-rates/"
+
+/* --- the dashboard's RBA rates CSV (job 5) ----------------------------------- */
+
+typedef struct rcsv
+{
+	bool		header;
+	int			col[3];			/* date, oo_variable_pct, oo_fixed_pct */
+	int			ncols;
+	char		vintage[11];
+	bool		emit;
+} rcsv;
+
+static const char *const rcsv_names[] = {"date", "oo_variable_pct", "oo_fixed_pct"};
+static const char *const rcsv_series[] = {NULL, "rates.oo.variable_pct", "rates.oo.fixed_pct"};
+
+static bool
+rcsv_row(feed *f, void *arg, long long line, int n, char **fields, size_t *lens)
+{
+	rcsv	   *rc = arg;
+	const char *date;
+	char		published[32];
+
+	if (!rc->header)
+	{
+		rc->header = true;
+		rc->ncols = n;
+		for (int k = 0; k < 3; k++)
+		{
+			rc->col[k] = -1;
+			for (int i = 0; i < n; i++)
+				if (strcmp(fields[i], rcsv_names[k]) == 0)
+					rc->col[k] = i;
+			if (rc->col[k] < 0)
+				return feed_fail(f, line, "the header has no %s column (expected "
+								 "date,oo_variable_pct,oo_fixed_pct)", rcsv_names[k]);
+		}
+		return true;
+	}
+	if (!rc->emit)
+	{
+		/* the first pass: the newest valid date; the second reports bad rows */
+		date = n == rc->ncols ? fields[rc->col[0]] : "";
+		if (strlen(date) == 10 && isotime_parse(date, 10, NULL, NULL) &&
+			strcmp(date, rc->vintage) > 0)
+			snprintf(rc->vintage, sizeof(rc->vintage), "%s", date);
+		return true;
+	}
+	if (n != rc->ncols)
+		return feed_bad_row(f, line, NULL, "%d fields where the header has %d", n, rc->ncols);
+	date = fields[rc->col[0]];
+	if (lens[rc->col[0]] != 10 || !isotime_parse(date, 10, NULL, NULL))
+		return feed_bad_row(f, line, NULL, "date \"%.40s\" is not a date (YYYY-MM-DD)", date);
+	for (int k = 1; k < 3; k++)
+		if (lens[rc->col[k]] > 0 && !feed_is_decimal(fields[rc->col[k]], lens[rc->col[k]]))
+			return feed_bad_row(f, line, NULL, "%s \"%.40s\" is not a number", rcsv_names[k],
+								fields[rc->col[k]]);
+	snprintf(published, sizeof(published), "%sT00:00:00Z", date);
+	for (int k = 1; k < 3; k++)
+	{
+		if (lens[rc->col[k]] == 0)
+			continue;
+		feed_obs_begin(f, line);
+		feed_obs_str(f, "seriesId", rcsv_series[k]);
+		feed_obs_str(f, "regionCode", "AU");
+		feed_obs_str(f, "date", date);
+		feed_obs_num(f, "value", fields[rc->col[k]]);
+		feed_obs_str(f, "unit", "%");
+		feed_obs_str(f, "publishedAt", published);
+		feed_obs_common(f, "RBA", RBA_URL, rc->vintage, false);
+		if (!feed_obs_emit(f))
+			return false;
+	}
+	return true;
+}
+
+static bool
+parse_rba_rates(feed *f, const char *buf, size_t len)
+{
+	rcsv		rc = {0};
+
+	/* the first pass finds the vintage (the newest date), the second emits */
+	if (!feed_util_csv_rows(f, buf, len, rcsv_row, &rc))
+		return false;
+	if (!rc.header)
+		return feed_fail(f, 0, "no header line");
+	rc.header = false;
+	rc.emit = true;
+	if (!feed_util_csv_rows(f, buf, len, rcsv_row, &rc))
+		return false;
+	if (rc.vintage[0] == '\0')
+		return feed_fail(f, 0, "no rows with a date (YYYY-MM-DD)");
+	return true;
+}
+
+const feed_format feed_rba_rates = {
+	"rba-rates-csv", "text/csv", NULL, false, false,
+	"the dashboard's RBA rates CSV (date,oo_variable_pct,oo_fixed_pct)",
+	parse_rba_rates
 };

@@ -2,7 +2,8 @@
  * lib/feed/feed_wholesale.c - the aggregate every wholesale price format ends
  * in: the regional prices of each interval plus the demand-weighted AU
  * price (aus-dash-reference.md section 7, job 2: for each distinct
- * timestamp in ascending order, sum(RRP * demand) / sum(demand)).
+ * timestamp in ascending order, sum(RRP * demand) / sum(demand)); and the
+ * dashboard's own wholesale CSV, which it is computed from.
  */
 #include "base/common.h"
 
@@ -10,6 +11,7 @@
 #include <stdarg.h>
 
 #include "feed/feed_formats.h"
+#include "base/isotime.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/banned.h"
@@ -322,3 +324,87 @@ feed_wholesale_emit(feed *f, feed_wholesale *w)
 	return true;
 }
 
+/* --- the wholesale CSV (job 2) ---------------------------------------------- */
+
+typedef struct wcsv
+{
+	feed_wholesale *w;
+	int			col[4];			/* SETTLEMENTDATE, REGIONID, RRP, TOTALDEMAND */
+	int			ncols;
+	bool		header;
+} wcsv;
+
+static const char *const wcsv_names[] = {"SETTLEMENTDATE", "REGIONID", "RRP", "TOTALDEMAND"};
+
+static bool
+wcsv_row(feed *f, void *arg, long long line, int n, char **fields, size_t *lens)
+{
+	wcsv	   *wc = arg;
+	const char *date;
+	const char *why;
+	double		demand;
+
+	if (!wc->header)
+	{
+		wc->header = true;
+		wc->ncols = n;
+		for (int k = 0; k < 4; k++)
+		{
+			wc->col[k] = -1;
+			for (int i = 0; i < n; i++)
+				if (strcmp(fields[i], wcsv_names[k]) == 0)
+				{
+					/* which of two would be meant is anyone's guess */
+					if (wc->col[k] >= 0)
+						return feed_fail(f, line, "the header has %s twice (columns %d and %d)",
+										 wcsv_names[k], wc->col[k] + 1, i + 1);
+					wc->col[k] = i;
+				}
+			if (wc->col[k] < 0)
+				return feed_fail(f, line, "the header has no %s column (expected "
+								 "SETTLEMENTDATE,REGIONID,RRP,TOTALDEMAND)", wcsv_names[k]);
+		}
+		return true;
+	}
+	if (n != wc->ncols)
+		return feed_bad_row(f, line, NULL, "%d fields where the header has %d", n, wc->ncols);
+	date = fields[wc->col[0]];
+	if (!isotime_parse(date, lens[wc->col[0]], NULL, NULL))
+		return feed_bad_row(f, line, NULL, "SETTLEMENTDATE \"%.40s\" is not an ISO 8601 "
+							"timestamp", date);
+	if (lens[wc->col[1]] == 0)
+		return feed_wholesale_bad_row(f, wc->w, date, line, "REGIONID is empty");
+	if ((why = feed_wholesale_rrp_problem(fields[wc->col[2]], lens[wc->col[2]])) != NULL)
+		return feed_wholesale_bad_row(f, wc->w, date, line, "RRP \"%.40s\" %s",
+									  fields[wc->col[2]], why);
+	if (!feed_decimal_value(fields[wc->col[3]], lens[wc->col[3]], &demand))
+		return feed_wholesale_bad_row(f, wc->w, date, line,
+									  "TOTALDEMAND \"%.40s\" is not a number",
+									  fields[wc->col[3]]);
+	feed_wholesale_add(wc->w, date, date, date, fields[wc->col[1]], lens[wc->col[1]],
+					   fields[wc->col[2]], demand, "energy.wholesale.rrp.region_aud_mwh",
+					   true, line);
+	return true;
+}
+
+static bool
+parse_wholesale_csv(feed *f, const char *buf, size_t len)
+{
+	wcsv		wc = {0};
+	bool		ok;
+
+	wc.w = feed_wholesale_new();
+	ok = feed_util_csv_rows(f, buf, len, wcsv_row, &wc);
+	if (ok && !wc.header)
+		ok = feed_fail(f, 0, "no header line");
+	if (ok)
+		ok = feed_wholesale_emit(f, wc.w);
+	feed_wholesale_free(wc.w);
+	return ok;
+}
+
+const feed_format feed_wholesale_csv = {
+	"wholesale-csv", "text/csv", NULL, false, false,
+	"the dashboard's wholesale CSV (SETTLEMENTDATE,REGIONID,RRP,TOTALDEMAND)",
+	parse_wholesale_csv
+};

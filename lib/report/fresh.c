@@ -486,3 +486,13 @@ fresh_from_store(const char *path, const char *const *series, int nseries, bool 
 	fresh_store_end(&st, ok, jobs, cadences);
 	return ok;
 }
+
+int
+fresh_point_cmp(const void *a, const void *b)
+{
+	const fresh_point *x = a;
+	const fresh_point *y = b;
+	int			c = strcmp(x->series_id, y->series_id);
+
+	return c ? c : strcmp(x->region, y->region);
+}

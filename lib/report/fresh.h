@@ -57,6 +57,9 @@ typedef struct fresh_set
 
 void		fresh_set_free(fresh_set *s);
 
+/* qsort() and bsearch() order of points: by series, then region (bytes). */
+int			fresh_point_cmp(const void *a, const void *b);
+
 /* A job's runs, as freshness judges its source. */
 typedef struct fresh_job
 {

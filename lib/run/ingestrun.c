@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "run/ingestrun.h"
+#include "base/isotime.h"
 #include "base/jsonw.h"
 #include "pg/lock.h"
 #include "base/mem.h"
@@ -395,5 +396,95 @@ ingestrun_end(ingestrun *r, bool ok)
 	ingest_free(&r->in);
 	storeingest_free(&r->si);
 	sbuf_release(&r->drift_json);
+	return code;
+}
+
+/* --- one payload (ausdash-ingest) ------------------------------------------ */
+
+int
+ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input, const sbuf *raw,
+				  bool too_large)
+{
+	sbuf		decoded;
+	sbuf		why;
+	const char *text;
+	size_t		text_len;
+	sha256_ctx *sum;
+	char		as_of[25];
+	char		snapshot_id[200];
+	char		existing[200] = "";
+	int64_t		now;
+	int			stored;
+	int			mapped;
+	int			code;
+
+	sbuf_init(&decoded);
+	sbuf_init(&why);
+	r->input = input;
+	if (too_large)
+		sbuf_appendf(&why, "payload \"%s\" is larger than %ld MB", input,
+					 INGESTRUN_MAX_PAYLOAD / (1024 * 1024));
+	else if (raw->len == 0)
+		sbuf_appendf(&why, "payload \"%s\" is empty", input);
+	else
+		ingest_text(r->format, input, raw->data, raw->len, &text, &text_len, &decoded, &why);
+	r->input_bytes = (long long) raw->len;
+	if (why.len > 0)
+	{
+		/* bad input is a failed run in the ledger, as a bad store is for backfill */
+		log_error("%s", why.data);
+		ingestrun_start(r, dbo);
+		r->in->exit_code = AUSDASH_EXIT_DATAERR;
+		code = ingestrun_end(r, false);
+		sbuf_release(&decoded);
+		sbuf_release(&why);
+		return code;
+	}
+	if (text != raw->data)
+		log_info("\"%s\" is not UTF-8: read as Windows-1252 and stored as UTF-8", input);
+	/* the checksum of what is stored: the payload's bytes when they are UTF-8 */
+	if ((sum = sha256_create()) == NULL || sha256_update(sum, text, text_len) != 0 ||
+		sha256_final(sum, r->input_sha256) != 0)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed");
+	sha256_free(&sum);
+	now = timeutil_epoch_ms();
+	isotime_format(now, false, as_of);
+	snprintf(snapshot_id, sizeof(snapshot_id), "%s-%lld-%.8s", r->source_id, (long long) now,
+			 r->input_sha256);
+
+	r->payload = text;
+	snprintf(r->as_of, sizeof(r->as_of), "%s", as_of);
+	snprintf(r->new_snapshot_id, sizeof(r->new_snapshot_id), "%s", snapshot_id);
+
+	/*
+	 * The raw snapshot first: a payload PostgreSQL already has is not
+	 * mapped into it again by the same job (another job of the source,
+	 * such as the DMO benchmark of aer_prd, still maps it).  The store
+	 * backends map it anyway (the store decides about its own copy).
+	 */
+	ingestrun_start(r, dbo);
+	stored = strcmp(r->backend, "store") == 0 ? 1 :
+		ingest_snapshot(r->in, snapshot_id, r->input_sha256, as_of, r->format, text, text_len,
+						existing, sizeof(existing));
+	if (stored == 0)
+	{
+		/* stored already: skipped, unless this job has not mapped it yet */
+		snprintf(r->duplicate_of, sizeof(r->duplicate_of), "%s", existing);
+		mapped = ingest_mapped_before(r->in, r->job, r->input_sha256);
+		if (mapped < 0)
+			stored = -1;
+		r->skipped = mapped == 1;
+	}
+	else if (stored == 1 && strcmp(r->backend, "store") != 0)
+		snprintf(r->snapshot_id, sizeof(r->snapshot_id), "%s", snapshot_id);
+	if (r->skipped && strcmp(r->backend, "dual") == 0)
+		code = ingestrun_end(r, ingest_payload(r->in, r->format, input, as_of, text, text_len));
+	else
+		code = ingestrun_end(r, r->skipped ||
+							 (stored >= 0 &&
+							  ingest_payload(r->in, r->format, input, as_of, text, text_len) &&
+							  ingest_merge(r->in)));
+	sbuf_release(&decoded);
+	sbuf_release(&why);
 	return code;
 }

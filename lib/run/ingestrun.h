@@ -80,6 +80,19 @@ void		ingestrun_init(ingestrun *r, const char *tool);
  */
 void		ingestrun_start(ingestrun *r, const db_options *dbo);
 
+/* The largest payload ausdash-ingest takes. */
+#define INGESTRUN_MAX_PAYLOAD (512L * 1024 * 1024)
+
+/*
+ * ausdash-ingest's run of one payload, raw (as read from input; too_large:
+ * more than INGESTRUN_MAX_PAYLOAD, cut): decoded, checksummed, stored as a
+ * raw snapshot unless it is stored already, mapped and merged, between
+ * ingestrun_start() and ingestrun_end(); a payload that cannot be read is
+ * a failed run too.  Returns the exit code.
+ */
+int			ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input,
+							  const sbuf *raw, bool too_large);
+
 /* True when a signal asked the run to stop. */
 bool		ingestrun_interrupted(void);
 

@@ -25,27 +25,39 @@ lifecycle_succeeded(int code)
 	return code == AUSDASH_EXIT_OK || code == AUSDASH_EXIT_PARTIAL || code == AUSDASH_EXIT_DRIFT;
 }
 
+int
+lifecycle_lock(PGconn *conn, const char *name, long wait_ms, const char *busy)
+{
+	switch (lock_acquire(conn, name, wait_ms))
+	{
+		case LOCK_ACQUIRED:
+			return AUSDASH_EXIT_OK;
+		case LOCK_BUSY:
+			log_error("%s (advisory lock \"%s\" is held)", busy, name);
+			lock_log_holder(conn, name);
+			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
+			return AUSDASH_EXIT_LOCKED;
+		case LOCK_ERROR:
+			break;
+	}
+	return AUSDASH_EXIT_FAILURE;
+}
+
 void
 lifecycle_begin(lifecycle *lc, const db_options *dbo)
 {
+	int			code;
+
 	if (lc->rejects_path && (lc->budget.file = reject_open(lc->rejects_path)) == NULL)
 		exit(AUSDASH_EXIT_IOERR);
 	if (lc->no_database)
 		return;
 	lc->conn = db_connect(dbo, AUSDASH_EXIT_UNAVAILABLE);
-	switch (lock_acquire(lc->conn, lc->run.lock_name, lc->lock_wait_ms))
+	code = lifecycle_lock(lc->conn, lc->run.lock_name, lc->lock_wait_ms, lc->busy);
+	if (code != AUSDASH_EXIT_OK)
 	{
-		case LOCK_ACQUIRED:
-			break;
-		case LOCK_BUSY:
-			log_error("%s (advisory lock \"%s\" is held)", lc->busy, lc->run.lock_name);
-			lock_log_holder(lc->conn, lc->run.lock_name);
-			log_hint("Wait for it to finish, or use --lock-wait to wait for it.");
-			db_disconnect(&lc->conn);
-			exit(AUSDASH_EXIT_LOCKED);
-		case LOCK_ERROR:
-			db_disconnect(&lc->conn);
-			exit(AUSDASH_EXIT_FAILURE);
+		db_disconnect(&lc->conn);
+		exit(code);
 	}
 	db_cancel_on_signals(lc->conn);
 	if (!lc->dry_run && !run_begin(lc->conn, &lc->run))

@@ -79,6 +79,14 @@ typedef struct lifecycle
 
 void		lifecycle_init(lifecycle *lc);
 
+/*
+ * Takes the advisory lock name, waiting up to wait_ms; when another session
+ * holds it, says "<busy> (advisory lock ... is held)", who holds it and
+ * what to do.  Returns 0, AUSDASH_EXIT_LOCKED or AUSDASH_EXIT_FAILURE.
+ * (ausdash-migrate takes its lock through this alone.)
+ */
+int			lifecycle_lock(PGconn *conn, const char *name, long wait_ms, const char *busy);
+
 /* Connects, locks, records the run, begins; exits on failure. */
 void		lifecycle_begin(lifecycle *lc, const db_options *dbo);
 

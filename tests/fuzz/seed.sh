@@ -27,10 +27,19 @@ seed_formats() {
 		i=$((i + 1))
 	done
 }
-# DIR/feed: the formats in the order of lib/feed/feed.c
-seed_formats "$out/feed" "" wholesale-csv aer-prd-json aer-dmo-json abs-housing-json abs-cpi-json \
-	rba-rates-csv aemo-mms aemo-5min-json rba-table source-mix-json eia-wholesale-json entsoe-json \
-	nea-json ndjson csv
-# DIR/feedjson: the JSON formats in that order, no extra nesting, one repetition
-seed_formats "$out/feedjson" '\000\000' aer-prd-json aer-dmo-json abs-housing-json abs-cpi-json \
-	aemo-5min-json source-mix-json eia-wholesale-json entsoe-json nea-json ndjson
+# The formats, in the registry's order (lib/feed/feed_registry.c), which
+# is the order the harnesses index them by: from the registry itself.
+formats=$("$root/bin/ausdash-ingest" --list-formats | sed -n '/^Formats:/,/^$/s/^  \([^ ]*\) .*/\1/p')
+[ -n "$formats" ] || { echo "seed.sh: no formats from bin/ausdash-ingest --list-formats" >&2; exit 1; }
+# DIR/feed: every format
+seed_formats "$out/feed" "" $formats
+# DIR/feedjson: the JSON formats (their sample files end in json) in
+# that order, no extra nesting, one repetition
+json=
+for fmt in $formats; do
+	if grep -v '^#' "$root/tests/data/feeds/INDEX" |
+		awk -v f="$fmt" '$3 == f && $1 ~ /\.(nd)?json$/ { found = 1 } END { exit !found }'; then
+		json="$json $fmt"
+	fi
+done
+seed_formats "$out/feedjson" '\000\000' $json

@@ -18,6 +18,9 @@ for my $f (@src)
 	like($c, qr/^help\(const char \*progname\)/m, "$f has help(const char *progname)");
 	like($c, qr/static struct option long_options\[\]/, "$f has a getopt_long table");
 	unlike($c, qr{#include\s*<openssl/}, "$f keeps OpenSSL out");
+	# a tool is its options, its help and a call into lib/ (docs/architecture.md)
+	my $lines = () = $c =~ /\n/g;
+	ok($lines <= 250, "$f is at most 250 lines (it has $lines)");
 }
 for my $f (@lib)
 {

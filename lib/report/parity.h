@@ -1,0 +1,27 @@
+/*
+ * lib/report/parity.h - does a live-store.json hold what the database
+ * holds?  The report of ausdash-parity(1): counts per entity, then per
+ * (series, region) segments with a count and an order-free digest
+ * (lib/model/digest.h) from one streaming pass over the store and one
+ * grouped query the server runs meanwhile; only differing segments are
+ * drilled into, key by key.  Then the latest point per (series, region)
+ * and the key series' freshness on both sides.
+ */
+#ifndef AUSDASH_PARITY_H
+#define AUSDASH_PARITY_H
+
+#include "pg/db.h"
+#include "report/report.h"
+
+typedef struct parity_options
+{
+	const char *store;			/* the store's path */
+	int			max_diffs;		/* differing keys listed (all are counted) */
+	int			warn_max;		/* up to this many differences: WARNING */
+} parity_options;
+
+/* Compares; prints the report; returns its exit code (0-3). */
+int			parity_report(const parity_options *o, const report_options *ro,
+						  const db_options *dbo);
+
+#endif
