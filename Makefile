@@ -43,7 +43,7 @@ LIB_OBJS_pg = lib/pg/db.o lib/pg/copy.o lib/pg/lock.o lib/pg/sqlset.o lib/pg/sql
 LIB_OBJS_store = lib/store/storeread.o lib/store/storewrite.o
 LIB_OBJS_feed = lib/feed/feed.o lib/feed/feed_registry.o lib/feed/feed_jrow.o lib/feed/feed_abs.o lib/feed/feed_aemo.o lib/feed/feed_aer.o lib/feed/feed_generic.o lib/feed/feed_global.o lib/feed/feed_rba.o lib/feed/feed_util.o lib/feed/feed_wholesale.o
 LIB_OBJS_load = lib/load/stage.o lib/load/ingest.o lib/load/storeingest.o lib/load/export.o
-LIB_OBJS_run = lib/run/run.o lib/run/lifecycle.o lib/run/backfill.o lib/run/ingestrun.o
+LIB_OBJS_run = lib/run/run.o lib/run/lifecycle.o lib/run/backfill.o lib/run/backend.o lib/run/ingestrun.o
 LIB_OBJS_report = lib/report/report.o lib/report/fresh.o lib/report/health.o lib/report/freshness.o lib/report/parity.o
 LIB_OBJS_cli = lib/cli/opt.o lib/cli/ingestopt.o
 LIB_OBJS = $(foreach l,$(LIB_LAYERS),$(LIB_OBJS_$(l)))
@@ -52,7 +52,7 @@ LIBRARY = lib/libausdash.a
 TOOLS = ausdash-backfill ausdash-export ausdash-freshness ausdash-ingest ausdash-migrate ausdash-parity ausdash-replay ausdash-runs
 TOOL_BINS = $(addprefix bin/,$(TOOLS))
 
-UNIT_TESTS = copy datetoken db entity feed health isotime jsonparse log mem opt sbuf sha256 sqlparse sqlset migrate storeread
+UNIT_TESTS = copy datetoken db digest entity feed health isotime jsonparse lifecycle log mem opt report sbuf sha256 sqlparse sqlset migrate storeread storewrite
 UNIT_BINS = $(addprefix tests/unit/bin/test_,$(UNIT_TESTS))
 # the fuzz harnesses, driven over files (tests/fuzz/replay.c)
 REPLAY_BINS = tests/unit/bin/replay_storeread tests/unit/bin/replay_feed tests/unit/bin/replay_feedjson

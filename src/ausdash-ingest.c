@@ -17,6 +17,7 @@
 #include "base/isotime.h"
 #include "load/ingest.h"
 #include "cli/ingestopt.h"
+#include "run/backend.h"
 #include "run/ingestrun.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -128,7 +129,7 @@ main(int argc, char **argv)
 	};
 	ingestrun	r;
 	db_options	dbo;
-	const char *backend = NULL;
+	const char *backend_name = NULL;
 	const char *input = "-";
 	sbuf		raw;
 	bool		too_large;
@@ -149,7 +150,7 @@ main(int argc, char **argv)
 		switch (c)
 		{
 			case OPT_BACKEND:
-				backend = optarg;
+				backend_name = optarg;
 				break;
 			case OPT_LIST_FORMATS:
 				list_formats();
@@ -175,13 +176,12 @@ main(int argc, char **argv)
 	opt_no_extra_args(argc, argv, optind);
 
 	/* everything about the options is settled before anything is read */
-	if (backend == NULL && getenv("AUS_DASH_INGEST_BACKEND") &&
+	if (backend_name == NULL && getenv("AUS_DASH_INGEST_BACKEND") &&
 		*getenv("AUS_DASH_INGEST_BACKEND"))
-		backend = getenv("AUS_DASH_INGEST_BACKEND");
-	if (backend && strcmp(backend, "postgres") != 0 && strcmp(backend, "store") != 0 &&
-		strcmp(backend, "dual") != 0)
-		log_usage_fatal("unknown backend \"%s\" (expected postgres, store or dual)", backend);
-	r.backend = backend ? backend : "postgres";
+		backend_name = getenv("AUS_DASH_INGEST_BACKEND");
+	if (backend_name && (r.backend = backend_find(backend_name)) == NULL)
+		log_usage_fatal("unknown backend \"%s\" (expected postgres, store or dual)",
+						backend_name);
 	if (r.store_path == NULL)
 		r.store_path = storeread_default_path();
 	ingestopt_check(&r, NULL);

@@ -267,7 +267,7 @@ parse_mms(feed *f, const char *buf, size_t len)
 		ok = feed_wholesale_emit(f, ms.w);
 	for (int i = 0; i < ms.ntables; i++)
 		free(ms.tables[i].id);
-	feed_wholesale_free(ms.w);
+	feed_wholesale_free(&ms.w);
 	return ok;
 }
 
@@ -364,7 +364,7 @@ parse_5min(feed *f, const char *buf, size_t len)
 		ok = feed_fail_path(f, "5MIN", "no ACTUAL price records");
 	if (ok)
 		ok = feed_wholesale_emit(f, w);
-	feed_wholesale_free(w);
+	feed_wholesale_free(&w);
 	yajl_tree_free(root);
 	return ok;
 }

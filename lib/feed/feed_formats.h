@@ -97,7 +97,8 @@ typedef struct feed_wholesale feed_wholesale;
  * interval has a demand (aus-dash-reference.md section 7, job 2).
  */
 feed_wholesale *feed_wholesale_new(void);
-void		feed_wholesale_free(feed_wholesale *w);
+/* Frees *w (NULL is fine) and sets it NULL. */
+void		feed_wholesale_free(feed_wholesale **w);
 
 /*
  * date: the interval's UTC timestamp (its end); start: its start (the

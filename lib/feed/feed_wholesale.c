@@ -79,10 +79,13 @@ feed_wholesale_new(void)
 }
 
 void
-feed_wholesale_free(feed_wholesale *w)
+feed_wholesale_free(feed_wholesale **wp)
 {
+	feed_wholesale *w = *wp;
+
 	if (w == NULL)
 		return;
+	*wp = NULL;
 	for (long long i = 0; i < w->n; i++)
 	{
 		free(w->rows[i].date);
@@ -399,7 +402,7 @@ parse_wholesale_csv(feed *f, const char *buf, size_t len)
 		ok = feed_fail(f, 0, "no header line");
 	if (ok)
 		ok = feed_wholesale_emit(f, wc.w);
-	feed_wholesale_free(wc.w);
+	feed_wholesale_free(&wc.w);
 	return ok;
 }
 

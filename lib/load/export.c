@@ -285,7 +285,7 @@ export_run(const export_options *o, const db_options *dbo)
 	}
 	if (!ok)
 	{
-		storewrite_abort(sw);
+		storewrite_abort(&sw);
 		db_disconnect(&conn);
 		log_detail("%s is unchanged.", strcmp(o->output, "-") == 0 ? "Nothing more was written"
 				   : o->output);
@@ -293,7 +293,7 @@ export_run(const export_options *o, const db_options *dbo)
 	}
 	db_commit(conn);
 	db_disconnect(&conn);
-	if (!storewrite_commit(sw))
+	if (!storewrite_commit(&sw))
 		return AUSDASH_EXIT_IOERR;
 	return AUSDASH_EXIT_OK;
 }

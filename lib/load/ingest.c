@@ -188,8 +188,8 @@ on_emit(void *arg, const entity_record *rec)
 	if (!datetoken_audit_record(&in->dates, rec, observation_where, in, &in->why))
 		return reject_observation(in, rec, "date");
 	in->read++;
-	if (in->capture)
-		storeingest_add(in->capture, rec);
+	if (in->on_row)
+		in->on_row(in->row_arg, rec);
 	if (in->st && !stage_add(in->st, rec, bycol))
 	{
 		in->exit_code = AUSDASH_EXIT_FAILURE;

@@ -28,7 +28,9 @@ typedef struct ingest
 	reject_budget *budget;		/* the run's (lifecycle); ->taken: rows rejected */
 	bool		check_footer;
 	bool		allow_rewind;
-	storeingest *capture;		/* also collects each observation, or NULL */
+	/* each observation mapped is also handed to on_row(row_arg, ...), if set */
+	void		(*on_row) (void *arg, const entity_record *rec);
+	void	   *row_arg;
 	datetoken_audit dates;		/* impossible date tokens (.strict: reject them) */
 
 	/* results */

@@ -5,6 +5,7 @@
 
 
 #include "feed/feed.h"
+#include "model/digest.h"
 #include "base/isotime.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -73,23 +74,14 @@ storeingest_free(storeingest **sip)
 	*sip = NULL;
 }
 
-/* seriesId|regionCode|date|vintage, the store's observation key. */
+/* The store's observation key (seriesId|regionCode|date|vintage). */
 static char *
 obs_key(const entity_record *rec)
 {
-	static const char *const names[] = {"seriesId", "regionCode", "date", "vintage"};
 	sbuf		key;
 
 	sbuf_init(&key);
-	for (int k = 0; k < 4; k++)
-	{
-		const entity_field *f = entity_record_field(rec, names[k]);
-
-		if (k > 0)
-			sbuf_appendc(&key, '|');
-		if (f)
-			sbuf_append(&key, f->val, f->len);
-	}
+	digest_key(entity_find("observations"), rec, &key);
 	return sbuf_detach(&key, NULL);
 }
 
@@ -399,7 +391,7 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 	}
 	if (!read_store(run->path, &first, &st))
 	{
-		storewrite_abort(st.sw);
+		storewrite_abort(&st.sw);
 		return false;
 	}
 	for (long long i = 0; i < si->n && !res->duplicate; i++)
@@ -416,7 +408,7 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 	storewrite_meta(st.sw, "1", st.now);
 	if (!read_store(run->path, &second, &st))
 	{
-		storewrite_abort(st.sw);
+		storewrite_abort(&st.sw);
 		return false;
 	}
 	for (int i = 0; optional[i]; i++)
@@ -427,7 +419,7 @@ storeingest_apply(storeingest *si, const storeingest_run *run, storeingest_resul
 		append(&st, optional[i]);
 		storewrite_array_end(st.sw);
 	}
-	if (!storewrite_commit(st.sw))
+	if (!storewrite_commit(&st.sw))
 	{
 		res->exit_code = AUSDASH_EXIT_IOERR;
 		return false;

@@ -88,7 +88,7 @@ point_free(fresh_point *p)
 }
 
 void
-fresh_set_free(fresh_set *s)
+fresh_set_release(fresh_set *s)
 {
 	for (int i = 0; i < s->n; i++)
 		point_free(&s->points[i]);
@@ -97,7 +97,7 @@ fresh_set_free(fresh_set *s)
 }
 
 void
-fresh_jobs_free(fresh_jobs *j)
+fresh_jobs_release(fresh_jobs *j)
 {
 	for (int i = 0; i < j->n; i++)
 	{

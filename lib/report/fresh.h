@@ -55,7 +55,7 @@ typedef struct fresh_set
 	int			cap;
 } fresh_set;
 
-void		fresh_set_free(fresh_set *s);
+void		fresh_set_release(fresh_set *s);
 
 /* qsort() and bsearch() order of points: by series, then region (bytes). */
 int			fresh_point_cmp(const void *a, const void *b);
@@ -78,7 +78,7 @@ typedef struct fresh_jobs
 	int			cap;
 } fresh_jobs;
 
-void		fresh_jobs_free(fresh_jobs *j);
+void		fresh_jobs_release(fresh_jobs *j);
 
 /* The dashboard's and ausdash's ingest jobs up to at_ms, from the ledger. */
 bool		fresh_jobs_from_db(PGconn *conn, int64_t at_ms, fresh_jobs *out);

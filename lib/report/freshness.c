@@ -69,19 +69,13 @@ series_rows(report *r, const freshness_options *o, fresh_set *set, char **catalo
 		bool		dash_stale = lag < 0 || lag > fresh_threshold(cadence);
 		report_level level = lag < 0 || lag > o->error_after[slot] ? REPORT_CRITICAL :
 			lag > o->warn_after[slot] ? REPORT_WARNING : REPORT_OK;
-		char		seconds[32];
 
-		snprintf(seconds, sizeof(seconds), lag < 0 ? "+Inf" : "%lld", lag * 60);
 		report_row(r, level);
 		report_str(r, "series", p->series_id, true);
 		report_str(r, "region", p->region, true);
 		report_str(r, "cadence", cadence, true);
 		report_str(r, "updated_at", token, false);
-		if (lag < 0)
-			report_num(r, "lag_minutes", NULL, NULL, NULL);
-		else
-			report_int(r, "lag_minutes", lag, NULL, NULL);
-		report_num(r, "lag_seconds", seconds, "ausdash_freshness_lag_seconds",
+		report_age(r, "lag", lag, "ausdash_freshness_lag_seconds",
 				   "Age of the latest observation's date token, as the dashboard computes it.");
 		report_str(r, "dashboard_status", dash_stale ? "stale" : "fresh", false);
 		report_int(r, "stale", dash_stale, "ausdash_freshness_stale",
@@ -125,7 +119,6 @@ source_rows(report *r, const freshness_options *o, fresh_jobs *jobs, char **cade
 		long long	age = -1;
 		report_level level;
 		char		when[25] = "";
-		char		seconds[32];
 
 		for (const feed_source *fs = feed_registry_sources; source == NULL && fs->source_id; fs++)
 			if (strcmp(fs->job, j->job) == 0)
@@ -140,17 +133,12 @@ source_rows(report *r, const freshness_options *o, fresh_jobs *jobs, char **cade
 		level = health_worse(health_success_age(age, every),
 							 health_job(j->consecutive_failures, j->abandoned));
 		failing += level != REPORT_OK;
-		snprintf(seconds, sizeof(seconds), age < 0 ? "+Inf" : "%lld", age * 60);
 		report_row(r, level);
 		report_str(r, "source", source ? source : "-", true);
 		report_str(r, "job", j->job, true);
 		report_str(r, "cadence", cadence ? cadence : "-", false);
 		report_str(r, "last_success", when[0] ? when : NULL, false);
-		if (age < 0)
-			report_num(r, "age_minutes", NULL, NULL, NULL);
-		else
-			report_int(r, "age_minutes", age, NULL, NULL);
-		report_num(r, "age_seconds", seconds, "ausdash_freshness_source_success_age_seconds",
+		report_age(r, "age", age, "ausdash_freshness_source_success_age_seconds",
 				   "Time since the last successful run of the job.");
 		report_int(r, "consecutive_failures", j->consecutive_failures,
 				   "ausdash_freshness_source_consecutive_failures",
@@ -244,8 +232,8 @@ freshness_report(freshness_options *o, const report_options *ro, const db_option
 	for (int i = 0; catalog && catalog[i]; i++)
 		free(catalog[i]);
 	free(catalog);
-	fresh_set_free(&set);
-	fresh_jobs_free(&jobs);
+	fresh_set_release(&set);
+	fresh_jobs_release(&jobs);
 	report_free(&r);
 	return code;
 }

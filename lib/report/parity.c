@@ -605,7 +605,7 @@ compare_latest(parity *p, PGconn *conn, report *r, const report_options *ro)
 		report_summary(r, "%lld latest points and %lld freshness statuses differ", latest_diffs,
 					   fresh_diffs);
 	}
-	fresh_set_free(&db);
+	fresh_set_release(&db);
 	return ok;
 }
 
@@ -658,7 +658,7 @@ parity_report(const parity_options *o, const report_options *ro, const db_option
 	}
 	db_disconnect(&conn);
 	sbuf_release(&segsql);
-	fresh_set_free(&p.latest);
+	fresh_set_release(&p.latest);
 	for (int e = 0; e < NENT; e++)
 		keyset_free(&p.store_keys[e]);
 	keyset_free(&p.drill_keys);

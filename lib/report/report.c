@@ -206,6 +206,22 @@ report_num(report *r, const char *key, const char *value, const char *metric, co
 }
 
 void
+report_age(report *r, const char *name, long long minutes, const char *metric, const char *help)
+{
+	char		key[64];
+	char		seconds[32];
+
+	snprintf(key, sizeof(key), "%s_minutes", name);
+	if (minutes < 0)
+		report_num(r, key, NULL, NULL, NULL);
+	else
+		report_int(r, key, minutes, NULL, NULL);
+	snprintf(key, sizeof(key), "%s_seconds", name);
+	snprintf(seconds, sizeof(seconds), minutes < 0 ? "+Inf" : "%lld", minutes * 60);
+	report_num(r, key, seconds, metric, help);
+}
+
+void
 report_int(report *r, const char *key, long long value, const char *metric, const char *help)
 {
 	char		buf[32];

@@ -75,6 +75,14 @@ void		report_num(report *r, const char *key, const char *value, const char *metr
 					   const char *help);
 void		report_int(report *r, const char *key, long long value, const char *metric,
 					   const char *help);
+
+/*
+ * An age of minutes (< 0: infinite, e.g. never) as two fields:
+ * "<name>_minutes" (null when infinite) and "<name>_seconds" ("+Inf"), the
+ * second a sample of metric.
+ */
+void		report_age(report *r, const char *name, long long minutes, const char *metric,
+					   const char *help);
 void		report_bool(report *r, const char *key, bool value);
 
 /* Adds to the summary line ("2 of 5 series stale"); printf-style. */

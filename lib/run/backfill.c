@@ -357,63 +357,35 @@ show_progress(backfill *bf, bool force)
 		log_progress("read %.1f MB, %.1f MB/s", bf->bytes / 1e6, rate / 1e6);
 }
 
+/* Each chunk of the store: checksummed, counted, shown; a signal stops the read. */
+static bool
+on_chunk(void *arg, const void *buf, size_t len)
+{
+	backfill   *bf = arg;
+
+	if (db_interrupted())
+	{
+		log_error("interrupted by signal %d", db_interrupted());
+		bf->lc.exit_code = AUSDASH_EXIT_FAILURE;
+		return false;
+	}
+	if (sha256_update(bf->sum, buf, len) != 0)
+		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
+	bf->bytes += len;
+	show_progress(bf, false);
+	return true;
+}
+
 /* Streams the input through the reader into the staging tables. */
 static bool
 read_input(backfill *bf)
 {
-	size_t		bufsize = STOREREAD_CHUNK;
-	unsigned char *buf = mem_malloc(bufsize);
-	bool		ok = true;
+	bool		ok = storeread_stream(bf->sr, bf->fd, bf->o->input, on_chunk, bf,
+									  &bf->lc.exit_code);
 
-	for (;;)
-	{
-		size_t		want = storeread_next_chunk(bf->sr);
-		ssize_t		n;
-
-		if (want > bufsize)
-			buf = mem_realloc(buf, bufsize = want);
-		n = storeread_read(bf->fd, buf, want);
-
-		if (db_interrupted())
-		{
-			log_error("interrupted by signal %d", db_interrupted());
-			bf->lc.exit_code = AUSDASH_EXIT_FAILURE;
-			ok = false;
-			break;
-		}
-		if (n < 0)
-		{
-			if (errno == EINTR)
-				continue;
-			log_error("could not read store \"%s\": %m", bf->o->input);
-			bf->lc.exit_code = AUSDASH_EXIT_IOERR;
-			ok = false;
-			break;
-		}
-		if (n == 0)
-		{
-			ok = storeread_finish(bf->sr);
-			break;
-		}
-		if (sha256_update(bf->sum, buf, n) != 0)
-			log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
-		bf->bytes += n;
-		if (!storeread_feed(bf->sr, buf, n))
-		{
-			ok = false;
-			break;
-		}
-		show_progress(bf, false);
-	}
-	free(buf);
 	if (ok && bf->ignored_fields > 0)
 		log_warning("ignored %lld unknown record field(s), the first at %s",
 					bf->ignored_fields, bf->first_ignored);
-	if (!ok && *storeread_error(bf->sr))
-	{
-		log_error("%s", storeread_error(bf->sr));
-		bf->lc.exit_code = AUSDASH_EXIT_DATAERR;
-	}
 	if (!ok && bf->lc.exit_code == AUSDASH_EXIT_OK)
 		bf->lc.exit_code = AUSDASH_EXIT_DATAERR;
 	if (sha256_final(bf->sum, bf->input_sha256) != 0)

@@ -23,20 +23,16 @@ ingestrun_init(ingestrun *r, const char *tool)
 	memset(r, 0, sizeof(*r));
 	r->tool = tool;
 	r->check_footer = true;
+	r->backend = &backend_postgres;
 	lifecycle_init(&r->lc);
 	r->lc.run.run_mode = strcmp(tool, "ausdash-replay") == 0 ? "replay" : "scheduled";
 }
 
-static bool
-uses_store(const ingestrun *r)
+/* The rows a run maps, handed to the store side as they come. */
+static void
+collect_row(void *arg, const entity_record *rec)
 {
-	return r->backend && strcmp(r->backend, "postgres") != 0;
-}
-
-static bool
-uses_postgres(const ingestrun *r)
-{
-	return r->backend == NULL || strcmp(r->backend, "store") != 0;
+	storeingest_add(arg, rec);
 }
 
 static const lifecycle_ops ops;
@@ -45,11 +41,11 @@ void
 ingestrun_start(ingestrun *r, const db_options *dbo)
 {
 	sbuf_init(&r->drift_json);
-	if (uses_store(r))
+	if (r->backend->after_commit)
 		r->si = storeingest_new();
 	r->lc.ops = &ops;
 	r->lc.arg = r;
-	r->lc.no_database = !uses_postgres(r);
+	r->lc.no_database = !r->backend->postgres;
 	snprintf(r->busy, sizeof(r->busy), "another run of source \"%s\" is in progress",
 			 r->source_id);
 	r->lc.busy = r->busy;
@@ -57,13 +53,24 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 	r->lc.run.lock_name = r->lock_name;
 	r->lc.run.source_id = r->source_id;
 	r->lc.run.input_name = r->input;
-	lifecycle_begin(&r->lc, dbo);
-	r->in = ingest_new(r->lc.conn, r->source_id);
+	/* a run that fails as it begins reports its (empty) counts */
+	r->in = ingest_new(NULL, r->source_id);
 	r->in->budget = &r->lc.budget;
+	lifecycle_begin(&r->lc, dbo);
+	if (r->lc.conn)
+	{
+		ingest_free(&r->in);
+		r->in = ingest_new(r->lc.conn, r->source_id);
+		r->in->budget = &r->lc.budget;
+	}
 	r->in->dates.strict = r->strict_dates;
 	r->in->check_footer = r->check_footer;
 	r->in->allow_rewind = r->allow_rewind;
-	r->in->capture = r->si;
+	if (r->si)
+	{
+		r->in->on_row = collect_row;
+		r->in->row_arg = r->si;
+	}
 	if (!ingest_prepare(r->in, r->format) && r->lc.conn)
 		exit(ingestrun_end(r, false));
 }
@@ -101,7 +108,7 @@ summary_body(void *arg, yajl_gen g)
 	jsonw_str(g, "source", r->source_id);
 	jsonw_str(g, "format", r->format->name);
 	if (!replay)
-		jsonw_str(g, "backend", r->backend ? r->backend : "postgres");
+		jsonw_str(g, "backend", r->backend->name);
 	if (replay)
 		jsonw_int(g, "snapshots", r->snapshots);
 	else
@@ -141,7 +148,7 @@ summary_body(void *arg, yajl_gen g)
 		jsonw_bool(g, "cursor_moved", r->sres.cursor_moved);
 		yajl_gen_map_close(g);
 	}
-	if (r->backend && strcmp(r->backend, "dual") == 0 && r->store_applied)
+	if (r->backend->kind == BACKEND_DUAL && r->store_applied)
 	{
 		jsonw_key(g, "drift");
 		yajl_gen_map_open(g);
@@ -162,7 +169,7 @@ summary_text(void *arg, const char *status)
 	if (r->skipped)
 		log_info("%s: payload already stored as snapshot %s; nothing loaded into PostgreSQL",
 				 r->lc.dry_run ? "dry run (rolled back)" : status, r->duplicate_of);
-	else if (!uses_postgres(r))
+	else if (!r->backend->postgres)
 		log_info("%s: %s %s: %lld observations read, %lld rejected",
 				 r->lc.dry_run ? "dry run (nothing written)" : status, r->source_id,
 				 r->format->name, r->in->read, r->in->budget->taken);
@@ -184,189 +191,15 @@ summary_text(void *arg, const char *status)
 				 r->sres.updated, r->sres.cursor_moved ? ", cursor set" : "");
 }
 
-/* --- the store backend ---------------------------------------------------- */
-
-/* Applies the run to the store; returns the exit code. */
-static int
-apply_store(ingestrun *r, int code)
-{
-	storeingest_run sr = {0};
-
-	sr.path = r->store_path;
-	sr.lock_wait_ms = r->lc.lock_wait_ms > 60000 ? r->lc.lock_wait_ms : 60000;
-	sr.source_id = r->source_id;
-	sr.job = r->job;
-	/* dual: the store's run is PostgreSQL's, under the same id */
-	sr.run_id = r->lc.run.begun ? r->lc.run.run_id : NULL;
-	sr.run_mode = r->lc.run.run_mode;
-	sr.snapshot_id = r->new_snapshot_id;
-	sr.checksum = r->input_sha256;
-	sr.captured_at = r->as_of;
-	sr.content_type = r->format->content_type;
-	sr.payload = r->payload;
-	sr.cursor = r->in->cursor;
-	sr.allow_rewind = r->allow_rewind;
-	if (!storeingest_apply(r->si, &sr, &r->sres))
-	{
-		if (r->lc.conn)
-		{
-			const stage_counts *c = ingest_counts(r->in);
-
-			log_detail("PostgreSQL has this run committed (run %s: %lld inserted, %lld "
-					   "updated); the store \"%s\" was not changed.", r->lc.run.run_id,
-					   c->inserted, c->updated, r->store_path);
-			log_hint("Bring the store level with \"ausdash-ingest --backend store\" on the "
-					 "same payload, or with ausdash-export.");
-		}
-		else
-			log_detail("The store \"%s\" was not changed.", r->store_path);
-		return r->sres.exit_code;
-	}
-	r->store_applied = true;
-	return code;
-}
-
-typedef struct drift_ctx
-{
-	ingestrun  *r;
-	char	  **keys;
-	const entity_record **now;
-	long long	n;
-	long long	cap;
-} drift_ctx;
-
-static void
-collect(void *arg, const char *key, const entity_record *now)
-{
-	drift_ctx  *d = arg;
-
-	if (d->n == d->cap)
-	{
-		d->cap = d->cap ? d->cap * 2 : 256;
-		d->keys = mem_realloc(d->keys, d->cap * sizeof(char *));
-		d->now = mem_realloc(d->now, d->cap * sizeof(entity_record *));
-	}
-	d->keys[d->n] = mem_strdup(key);
-	d->now[d->n++] = now;
-}
-
-static void
-add_drift(ingestrun *r, const char *key, const char *side)
-{
-	yajl_gen	g;
-
-	if (r->drift++ < 10)
-		log_warning("drift: %s: %s", key, side);
-	if (r->drift > 1000)
-		return;
-	sbuf_appendc(&r->drift_json, r->drift_json.len ? ',' : '[');
-	g = jsonw_new(&r->drift_json, false);
-	yajl_gen_map_open(g);
-	jsonw_str(g, "key", key);
-	jsonw_str(g, "side", side);
-	yajl_gen_map_close(g);
-	yajl_gen_free(g);
-}
-
-static void
-on_drift(void *arg, long long ord, bool missing)
-{
-	drift_ctx  *d = arg;
-
-	add_drift(d->r, d->keys[ord], missing ? "only in the store" : "values differ");
-}
-
-/*
- * Compares the keys the run touched: the store's records (staged) against
- * PostgreSQL's rows, as the merge compares them.  Returns the exit code.
- */
-static int
-check_drift(ingestrun *r, int code)
-{
-	const entity_desc *d = entity_find("observations");
-	drift_ctx	ctx = {0};
-	stage	   *st = stage_new(r->lc.conn);
-	sbuf		why;
-	bool		ok;
-
-	ctx.r = r;
-	sbuf_init(&why);
-	storeingest_each(r->si, collect, &ctx);
-	stage_set_uncompared(st, "ingestedAt");
-	ok = db_begin(r->lc.conn) && stage_copy_begin(st, d);
-	for (long long i = 0; ok && i < ctx.n; i++)
-	{
-		const entity_field *bycol[ENTITY_MAX_COLUMNS];
-		const char *field;
-		entity_record rec;
-
-		if (ctx.now[i] == NULL)
-			continue;
-		rec = *ctx.now[i];
-		rec.index = i;
-		sbuf_reset(&why);
-		if (entity_check_record(d, &rec, false, bycol, &why, &field))
-			ok = stage_add(st, &rec, bycol);
-		else
-			add_drift(r, ctx.keys[i], "invalid in the store");
-	}
-	ok = ok && stage_copy_end(st) && stage_drift(st, d, on_drift, &ctx) >= 0;
-	/* keys the store does not have: are they in PostgreSQL? */
-	for (long long i = 0; ok && i < ctx.n; i++)
-	{
-		const char *params[1] = {ctx.keys[i]};
-		PGresult   *res;
-
-		if (ctx.now[i])
-			continue;
-		res = db_query(r->lc.conn, sqlset_sql(SQLSET_DUAL_OBSERVATION_EXISTS), 1, params);
-		ok = res != NULL;
-		if (res && PQntuples(res) > 0)
-			add_drift(r, ctx.keys[i], "only in PostgreSQL");
-		PQclear(res);
-	}
-	if (ok)
-		db_abort(r->lc.conn);
-	stage_free(&st);
-	if (ok && r->drift > 0)
-	{
-		const char *params[2];
-
-		sbuf_appendc(&r->drift_json, ']');
-		params[0] = r->lc.run.run_id;
-		params[1] = r->drift_json.data;
-		log_error("the store and PostgreSQL differ on %lld key(s) this run touched", r->drift);
-		if (r->lc.run.begun)
-			db_command(r->lc.conn, sqlset_sql(SQLSET_DUAL_RECORD_DRIFT), 2, params);
-		code = AUSDASH_EXIT_DRIFT;
-	}
-	else if (!ok)
-	{
-		log_error("could not compare the store with PostgreSQL");
-		code = AUSDASH_EXIT_FAILURE;
-	}
-	for (long long i = 0; i < ctx.n; i++)
-		free(ctx.keys[i]);
-	free(ctx.keys);
-	free(ctx.now);
-	sbuf_release(&why);
-	return code;
-}
-
 /* --- the end --------------------------------------------------------------- */
 
-/* After PostgreSQL committed, or alone: the store backend and the drift check. */
+/* After PostgreSQL committed, or alone: the backend's own step. */
 static int
 after_commit(void *arg, int code)
 {
 	ingestrun  *r = arg;
 
-	if (r->si == NULL)
-		return code;
-	code = apply_store(r, code);
-	if (r->store_applied && r->lc.conn)
-		code = check_drift(r, code);
-	return code;
+	return r->backend->after_commit ? r->backend->after_commit(r, code) : code;
 }
 
 static const lifecycle_ops ops = {
@@ -463,7 +296,7 @@ ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input, const 
 	 * backends map it anyway (the store decides about its own copy).
 	 */
 	ingestrun_start(r, dbo);
-	stored = strcmp(r->backend, "store") == 0 ? 1 :
+	stored = !r->backend->postgres ? 1 :
 		ingest_snapshot(r->in, snapshot_id, r->input_sha256, as_of, r->format, text, text_len,
 						existing, sizeof(existing));
 	if (stored == 0)
@@ -475,9 +308,9 @@ ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input, const 
 			stored = -1;
 		r->skipped = mapped == 1;
 	}
-	else if (stored == 1 && strcmp(r->backend, "store") != 0)
+	else if (stored == 1 && r->backend->postgres)
 		snprintf(r->snapshot_id, sizeof(r->snapshot_id), "%s", snapshot_id);
-	if (r->skipped && strcmp(r->backend, "dual") == 0)
+	if (r->skipped && r->backend->kind == BACKEND_DUAL)
 		code = ingestrun_end(r, ingest_payload(r->in, r->format, input, as_of, text, text_len));
 	else
 		code = ingestrun_end(r, r->skipped ||

@@ -19,12 +19,13 @@
 #include "feed/feed.h"
 #include "load/ingest.h"
 #include "model/reject.h"
+#include "run/backend.h"
 #include "run/lifecycle.h"
 #include "run/run.h"
 #include "base/sha256.h"
 #include "load/storeingest.h"
 
-typedef struct ingestrun
+struct ingestrun
 {
 	/* options */
 	const char *tool;
@@ -56,7 +57,7 @@ typedef struct ingestrun
 	long long	snapshots;		/* replay: snapshots mapped */
 
 	/* the store backend (ingest): set before ingestrun_start */
-	const char *backend;		/* "postgres" (or NULL), "store" or "dual" */
+	const backend *backend;		/* &backend_postgres, unless --backend says otherwise */
 	const char *store_path;
 	const char *payload;		/* the payload as stored */
 	char		as_of[25];		/* its capture time */
@@ -66,7 +67,7 @@ typedef struct ingestrun
 	bool		store_applied;
 	long long	drift;			/* keys that differ between the backends */
 	sbuf		drift_json;		/* [{"key":...,"side":...}, ...] */
-} ingestrun;
+};
 
 void		ingestrun_init(ingestrun *r, const char *tool);
 

@@ -854,27 +854,14 @@ storeread_bytes(const storeread *sr)
 }
 
 bool
-storeread_file(const char *path, const storeread_handler *handler, void *arg,
-			   bool ignore_unknown, int *exit_code)
+storeread_stream(storeread *sr, int fd, const char *name, storeread_chunk_fn on_chunk,
+				 void *arg, int *exit_code)
 {
-	storeread  *sr;
-	int			fd = open(path, O_RDONLY | O_CLOEXEC);
-	char	   *buf;
 	size_t		bufsize = STOREREAD_CHUNK;
+	char	   *buf = mem_malloc(bufsize);
 	bool		ok = true;
 	int			code = AUSDASH_EXIT_OK;
 
-	if (fd < 0)
-	{
-		int			err = errno;	/* before logging can change it */
-
-		log_error("could not open store \"%s\": %s", path, strerror(err));
-		if (exit_code)
-			*exit_code = exitcode_for_open_error(err);
-		return false;
-	}
-	sr = storeread_new(path, handler, arg, ignore_unknown);
-	buf = mem_malloc(STOREREAD_CHUNK);
 	for (;;)
 	{
 		size_t		want = storeread_next_chunk(sr);
@@ -883,12 +870,11 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 		if (want > bufsize)
 			buf = mem_realloc(buf, bufsize = want);
 		n = storeread_read(fd, buf, want);
-
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 		{
-			log_error("could not read store \"%s\": %m", path);
+			log_error("could not read store \"%s\": %m", name);
 			code = AUSDASH_EXIT_IOERR;
 			ok = false;
 			break;
@@ -897,6 +883,11 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 		{
 			ok = storeread_finish(sr);
 			break;
+		}
+		if (on_chunk && !on_chunk(arg, buf, (size_t) n))
+		{
+			free(buf);
+			return false;
 		}
 		if (!(ok = storeread_feed(sr, buf, n)))
 			break;
@@ -908,8 +899,30 @@ storeread_file(const char *path, const storeread_handler *handler, void *arg,
 	}
 	if (!ok && exit_code && code != AUSDASH_EXIT_OK)
 		*exit_code = code;
-	close(fd);
 	free(buf);
+	return ok;
+}
+
+bool
+storeread_file(const char *path, const storeread_handler *handler, void *arg,
+			   bool ignore_unknown, int *exit_code)
+{
+	storeread  *sr;
+	int			fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool		ok;
+
+	if (fd < 0)
+	{
+		int			err = errno;	/* before logging can change it */
+
+		log_error("could not open store \"%s\": %s", path, strerror(err));
+		if (exit_code)
+			*exit_code = exitcode_for_open_error(err);
+		return false;
+	}
+	sr = storeread_new(path, handler, arg, ignore_unknown);
+	ok = storeread_stream(sr, fd, path, NULL, NULL, exit_code);
+	close(fd);
 	storeread_free(&sr);
 	return ok;
 }

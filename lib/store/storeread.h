@@ -107,6 +107,21 @@ int			storeread_ignored_keys(const storeread *sr);
 /* Bytes fed so far. */
 uint64_t	storeread_bytes(const storeread *sr);
 
+/*
+ * Called with each chunk read, before the reader sees it (to checksum it,
+ * count it, show progress); false stops the read: the caller says why.
+ */
+typedef bool (*storeread_chunk_fn) (void *arg, const void *buf, size_t len);
+
+/*
+ * Reads fd (named name in messages) to its end through sr, in the chunks
+ * sr asks for.  False when the read failed (logged; *exit_code, if not
+ * NULL, 74), the reader stopped (its error logged; 65, unless a handler
+ * stopped it without one) or on_chunk said stop (*exit_code untouched).
+ */
+bool		storeread_stream(storeread *sr, int fd, const char *name,
+							 storeread_chunk_fn on_chunk, void *arg, int *exit_code);
+
 /* The store's path when none is given: the dashboard's own default. */
 #define STOREREAD_DEFAULT_PATH "data/live-store.json"
 

@@ -293,7 +293,7 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 	}
 	if ((sw->path = resolve_target(path, &exists, &st)) == NULL)
 	{
-		storewrite_abort(sw);
+		storewrite_abort(&sw);
 		return NULL;
 	}
 	if (strcmp(sw->path, path) != 0)
@@ -307,7 +307,7 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 	free(copy);
 	if (!take_lock(sw, wait_ms, locked, exists ? &st : NULL))
 	{
-		storewrite_abort(sw);
+		storewrite_abort(&sw);
 		return NULL;
 	}
 	fd = mkostemp(sw->tmp, O_CLOEXEC);
@@ -316,7 +316,7 @@ storewrite_open(const char *path, long wait_ms, bool *locked)
 		log_error("could not create a temporary file beside \"%s\": %m", path);
 		free(sw->tmp);
 		sw->tmp = NULL;
-		storewrite_abort(sw);
+		storewrite_abort(&sw);
 		return NULL;
 	}
 	cleanup_arm(sw->tmp);
@@ -354,8 +354,11 @@ release(storewrite *sw)
 }
 
 void
-storewrite_abort(storewrite *sw)
+storewrite_abort(storewrite **swp)
 {
+	storewrite *sw = *swp;
+
+	*swp = NULL;
 	if (sw->out && sw->out != stdout)
 		fclose(sw->out);
 	if (sw->tmp && sw->out)
@@ -364,10 +367,12 @@ storewrite_abort(storewrite *sw)
 }
 
 bool
-storewrite_commit(storewrite *sw)
+storewrite_commit(storewrite **swp)
 {
+	storewrite *sw = *swp;
 	bool		ok = !sw->failed;
 
+	*swp = NULL;
 	fputs("\n}", sw->out);
 	if (sw->out == stdout)
 	{

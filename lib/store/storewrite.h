@@ -49,11 +49,11 @@ void		storewrite_array_end(storewrite *sw);
 /*
  * Finishes the document; for a file, fsync, rename over the store, fsync
  * of the directory, unlock.  False (logged) on any error: the store is then
- * as before.  Frees sw.
+ * as before.  Frees *sw and sets it NULL.
  */
-bool		storewrite_commit(storewrite *sw);
+bool		storewrite_commit(storewrite **sw);
 
-/* Drops the temporary file and unlocks; the store is as before.  Frees sw. */
-void		storewrite_abort(storewrite *sw);
+/* Drops the temporary file and unlocks; the store is as before.  Frees *sw, sets it NULL. */
+void		storewrite_abort(storewrite **sw);
 
 #endif

@@ -3,10 +3,9 @@
 -- touched are compared.
 
 -- name: observation_exists
--- Is there an observation with key $1 (seriesId|regionCode|date|vintage,
--- as lib/model/digest.c joins a key)?
-SELECT 1 FROM public.observations
-WHERE series_id || '|' || region_code || '|' || date || '|' || vintage = $1;
+-- Is there an observation whose key ({key}, from lib/pg/sqlbuild.c: the
+-- key's fields joined by '|', as lib/model/digest.c joins them) is $1?
+SELECT 1 FROM public.observations t WHERE {key} = $1
 
 -- name: record_drift
 -- The keys that differ ($2, a JSON array) into the details of run $1.

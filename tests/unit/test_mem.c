@@ -5,8 +5,6 @@
 #include "unit.h"
 
 #include <errno.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/banned.h"
@@ -19,48 +17,15 @@ __asan_default_options(void)
 	return "allocator_may_return_null=1";
 }
 
-/*
- * Runs fn in a child with stderr on a pipe; returns its exit status and
- * what it wrote.
- */
-static int
-run_child(void (*fn) (void), char *err, size_t errsize)
-{
-	int			fds[2];
-	pid_t		pid;
-	int			status;
-	ssize_t		n;
-	size_t		got = 0;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-	{
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (got + 1 < errsize && (n = read(fds[0], err + got, errsize - 1 - got)) > 0)
-		got += (size_t) n;
-	err[got] = '\0';
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
 static void
-huge_malloc(void)
+huge_malloc(void *arg)
 {
 	/* no allocator can give this; malloc returns NULL */
 	(void) mem_malloc(SIZE_MAX / 2);
 }
 
 static void
-huge_realloc(void)
+huge_realloc(void *arg)
 {
 	char	   *p = mem_malloc(16);
 
@@ -68,7 +33,7 @@ huge_realloc(void)
 }
 
 static void
-huge_calloc(void)
+huge_calloc(void *arg)
 {
 	(void) mem_calloc(SIZE_MAX / 4, 4);
 }
@@ -76,14 +41,15 @@ huge_calloc(void)
 static void
 test_out_of_memory(void **state)
 {
-	void		(*fns[]) (void) = {huge_malloc, huge_realloc, huge_calloc};
+	void		(*fns[]) (void *) = {huge_malloc, huge_realloc, huge_calloc};
 	char		err[256];
 	char		want[128];
 
 	snprintf(want, sizeof(want), "%s: error: out of memory\n", program_invocation_short_name);
 	for (size_t i = 0; i < lengthof(fns); i++)
 	{
-		assert_int_equal(run_child(fns[i], err, sizeof(err)), AUSDASH_EXIT_SOFTWARE);
+		assert_int_equal(unit_in_child(fns[i], NULL, STDERR_FILENO, err, sizeof(err)),
+						 AUSDASH_EXIT_SOFTWARE);
 		assert_string_equal(err, want);
 	}
 }
