@@ -149,6 +149,7 @@ test_json(void **state)
 	assert_non_null(strstr(out, "\"run_mode\": \"scheduled\",\n"));
 	assert_non_null(strstr(out, "\"dry_run\": false,\n"));
 	assert_non_null(strstr(out, "\"duration_ms\": "));
+	assert_null(strstr(strstr(out, "\"duration_ms\": ") + 1, "\"duration_ms\""));	/* once */
 	assert_non_null(strstr(out, "\"tool_field\": 42\n"));
 	assert_null(strstr(out, "\"error\""));
 	/* a failed run: its JSON says so, with the error */
