@@ -37,6 +37,8 @@ help(const char *progname)
 		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_freshness.prom\n"
 		   "                            atomically instead of standard output\n"
 		   "      --at=TIMESTAMP        evaluate as of TIMESTAMP (default: now)\n"
+		   "      --timeout=DURATION    give up with UNKNOWN (exit 3) after DURATION\n"
+		   "                            (default: 10s; 0: never)\n"
 		   "      --series=SERIES_ID    only this series, every region (repeatable; default:\n"
 		   "                            the dashboard's key series, region AU, and the\n"
 		   "                            sources)\n"
@@ -54,7 +56,7 @@ help(const char *progname)
 		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (e.g. the database is\n"
-		   "unreachable), 64 usage error.\n");
+		   "unreachable, or --timeout passed), 64 usage error (3 with --format=nagios).\n");
 }
 
 /* --warn-after/--error-after CADENCE=DURATION into minutes[cadence] */
@@ -94,8 +96,10 @@ main(int argc, char **argv)
 
 	log_init(argv[0]);
 	opt_init(argv);
+	opt_monitoring_plugin(argc, argv, "freshness");
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
+	dbo.timing = true;			/* -v: each query with its time */
 	report_options_init(&ro);
 	freshness_options_init(&o);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
@@ -127,6 +131,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
+	report_arm_timeout(&ro, "freshness", &dbo);
 	if (o.all && o.nseries > 0)
 		log_usage_fatal("options --all and --series cannot be used together");
 	return freshness_report(&o, &ro, &dbo);

@@ -42,13 +42,16 @@ help(const char *progname)
 		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_parity.prom\n"
 		   "                            atomically instead of standard output\n"
 		   "      --at=TIMESTAMP        judge freshness as of TIMESTAMP (default: now)\n"
+		   "      --timeout=DURATION    give up with UNKNOWN (exit 3) after DURATION\n"
+		   "                            (default: 10s; 0: never)\n"
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print more\n"
 		   "  -V, --version             output version information, then exit\n"
 		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
 	printf("\nExit status: 0 in parity, 1 differences up to --warn-max, 2 more, 3 UNKNOWN\n"
-		   "(the database or the store could not be read), 64 usage error.\n");
+		   "(the database or the store could not be read, or --timeout passed), 64 usage\n"
+		   "error (3 with --format=nagios).\n");
 }
 
 int
@@ -70,8 +73,10 @@ main(int argc, char **argv)
 
 	log_init(argv[0]);
 	opt_init(argv);
+	opt_monitoring_plugin(argc, argv, "parity");
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
+	dbo.timing = true;			/* -v: each query with its time */
 	report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
@@ -96,6 +101,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
+	report_arm_timeout(&ro, "parity", &dbo);
 	if (o.store == NULL)
 		o.store = storeread_default_path();
 	return parity_report(&o, &ro, &dbo);

@@ -48,13 +48,16 @@ help(const char *progname)
 						 "source holds the lock.");
 }
 
+/* --since/--until as opt_parse_instant() reads them, in the store's form */
 static const char *
-timestamp_option(const char *arg, const char *name)
+timestamp_option(const char *arg, const char *name, char out[25])
 {
-	if (!isotime_parse(arg, strlen(arg), NULL, NULL))
-		log_usage_fatal("invalid value \"%s\" for option %s (an ISO 8601 timestamp)", arg,
-						name);
-	return arg;
+	int64_t		ms;
+
+	if (!opt_parse_instant(arg, name, &ms))
+		opt_bad_option();
+	isotime_format(ms, false, out);
+	return out;
 }
 
 /* Maps every selected snapshot into the stage. */
@@ -124,6 +127,8 @@ main(int argc, char **argv)
 	db_options	dbo;
 	const char *since = NULL;
 	const char *until = NULL;
+	char		since_buf[25];
+	char		until_buf[25];
 	const char *snapshot = NULL;
 	int			c;
 
@@ -140,10 +145,10 @@ main(int argc, char **argv)
 		switch (c)
 		{
 			case OPT_SINCE:
-				since = timestamp_option(optarg, "--since");
+				since = timestamp_option(optarg, "--since", since_buf);
 				break;
 			case OPT_UNTIL:
-				until = timestamp_option(optarg, "--until");
+				until = timestamp_option(optarg, "--until", until_buf);
 				break;
 			case OPT_SNAPSHOT:
 				snapshot = optarg;

@@ -35,6 +35,8 @@ help(const char *progname)
 		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_runs.prom\n"
 		   "                            atomically instead of standard output\n"
 		   "      --at=TIMESTAMP        evaluate as of TIMESTAMP (default: now)\n"
+		   "      --timeout=DURATION    give up with UNKNOWN (exit 3) after DURATION\n"
+		   "                            (default: 10s; 0: never)\n"
 		   "      --window=DURATION     the window of the row totals (default: 24h)\n"
 		   "      --max-running=DURATION\n"
 		   "                            warning when a run has been running longer\n"
@@ -45,7 +47,7 @@ help(const char *progname)
 		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (e.g. the database is\n"
-		   "unreachable), 64 usage error.\n");
+		   "unreachable, or --timeout passed), 64 usage error (3 with --format=nagios).\n");
 }
 
 int
@@ -75,8 +77,10 @@ main(int argc, char **argv)
 
 	log_init(argv[0]);
 	opt_init(argv);
+	opt_monitoring_plugin(argc, argv, "runs");
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
+	dbo.timing = true;			/* -v: each query with its time */
 	report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
@@ -100,6 +104,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
+	report_arm_timeout(&ro, "runs", &dbo);
 
 	r = report_new("runs", ro.fmt, ro.at_ms);
 	snprintf(at, sizeof(at), "%lld", (long long) ro.at_ms);

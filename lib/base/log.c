@@ -222,6 +222,22 @@ log_fatal(int code, const char *fmt,...)
 	exit(code);
 }
 
+static void (*usage_exit) (void);
+
+void
+log_set_usage_exit(void (*fn) (void))
+{
+	usage_exit = fn;
+}
+
+void
+log_usage_exit(void)
+{
+	if (usage_exit)
+		usage_exit();
+	exit(AUSDASH_EXIT_USAGE);
+}
+
 void
 log_usage_fatal(const char *fmt,...)
 {
@@ -234,7 +250,7 @@ log_usage_fatal(const char *fmt,...)
 	emit(LOG_LEVEL_ERROR, "error", fmt, ap);
 	va_end(ap);
 	log_usage_hint();
-	exit(AUSDASH_EXIT_USAGE);
+	log_usage_exit();
 }
 
 void

@@ -47,7 +47,14 @@ void		log_detail(const char *fmt,...) AUSDASH_PRINTF(1, 2);
 void		log_hint(const char *fmt,...) AUSDASH_PRINTF(1, 2);
 /* log_error() then exit(code). */
 void		log_fatal(int code, const char *fmt,...) AUSDASH_PRINTF(2, 3) AUSDASH_NORETURN;
-/* Prints the usage-error hint and exits with AUSDASH_EXIT_USAGE. */
+/*
+ * How a usage error ends: fn (which should exit; a monitoring plugin says
+ * UNKNOWN with exit 3), else exit AUSDASH_EXIT_USAGE.
+ */
+void		log_set_usage_exit(void (*fn) (void));
+void		log_usage_exit(void) AUSDASH_NORETURN;
+
+/* Prints the usage-error hint and exits (log_usage_exit()). */
 void		log_usage_fatal(const char *fmt,...) AUSDASH_PRINTF(1, 2) AUSDASH_NORETURN;
 /* Prints the "Try \"<tool> --help\"" hint (always, whatever the level). */
 void		log_usage_hint(void);

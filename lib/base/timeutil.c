@@ -18,6 +18,15 @@ timeutil_now_ms(void)
 }
 
 int64_t
+timeutil_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
 timeutil_epoch_ms(void)
 {
 	struct timespec ts;

@@ -3,6 +3,7 @@
  */
 #include "base/common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -45,12 +46,44 @@ opt_show_version(void)
 	exit(log_close_stdout() ? AUSDASH_EXIT_OK : AUSDASH_EXIT_IOERR);
 }
 
+static const char *plugin_name;	/* the report's, with --format=nagios */
+static char bad_arg[160];		/* what getopt_long refused, for that line */
+
+/* A usage error in --format=nagios: one UNKNOWN line and exit 3. */
+static void
+plugin_usage_exit(void)
+{
+	const char *why = *log_last_error() ? log_last_error() : bad_arg;
+
+	for (const char *p = plugin_name; *p; p++)
+		putchar(toupper((unsigned char) *p));
+	fputs(" UNKNOWN - usage: ", stdout);
+	/* nothing Nagios reads as the start of perfdata */
+	for (const char *p = *why ? why : "bad command line"; *p && *p != '\n'; p++)
+		putchar(*p == '|' ? '/' : *p);
+	fputs(" (see --help)\n", stdout);
+	fflush(stdout);
+	exit(AUSDASH_MON_UNKNOWN);
+}
+
+void
+opt_monitoring_plugin(int argc, char **argv, const char *report_name)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--format=nagios") == 0 ||
+			(strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "nagios") == 0))
+		{
+			plugin_name = report_name;
+			log_set_usage_exit(plugin_usage_exit);
+		}
+}
+
 void
 opt_bad_option(void)
 {
 	log_set_level(log_get_level() > LOG_LEVEL_ERROR ? LOG_LEVEL_ERROR : log_get_level());
 	log_usage_hint();
-	exit(AUSDASH_EXIT_USAGE);
+	log_usage_exit();
 }
 
 void
@@ -96,21 +129,25 @@ bool
 opt_parse_duration_ms(const char *arg, const char *optname,
 					  long default_unit_ms, long max_ms, long *result)
 {
+	/* PostgreSQL's time units (guc.c), as its settings read them */
 	static const struct
 	{
 		const char *name;
-		long		ms;
+		long		num;		/* a unit is num / den milliseconds */
+		long		den;
 	}			units[] = {
-		{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}
+		{"us", 1, 1000}, {"ms", 1, 1}, {"s", 1000, 1}, {"min", 60000, 1},
+		{"h", 3600000, 1}, {"d", 86400000, 1}
 	};
 	char	   *end;
 	long		val;
-	long		unit = default_unit_ms;
+	long		num = default_unit_ms;
+	long		den = 1;
 	size_t		i;
 
 	errno = 0;
 	val = strtol(arg, &end, 10);
-	if (end == arg || errno == EINVAL || val < 0)
+	if (end == arg || errno == EINVAL || val < 0 || !isdigit((unsigned char) *arg))
 	{
 		log_error("invalid value \"%s\" for option %s", arg, optname);
 		return false;
@@ -123,18 +160,51 @@ opt_parse_duration_ms(const char *arg, const char *optname,
 		if (i == lengthof(units))
 		{
 			log_error("invalid value \"%s\" for option %s", arg, optname);
-			log_hint("Valid units are \"ms\", \"s\", \"min\" and \"h\".");
+			log_hint("Valid units for this option are \"us\", \"ms\", \"s\", \"min\", \"h\" "
+					 "and \"d\".");
 			return false;
 		}
-		unit = units[i].ms;
+		num = units[i].num;
+		den = units[i].den;
 	}
-	if (errno == ERANGE || val > max_ms / unit)
+	if (errno == ERANGE || val / den > max_ms / num)
 	{
 		log_error("%s must be at most %ld ms", optname, max_ms);
 		return false;
 	}
-	*result = val * unit;
+	*result = val / den * num;
 	return true;
+}
+
+bool
+opt_parse_instant(const char *arg, const char *optname, int64_t *result)
+{
+	char		buf[64];
+	size_t		len = strlen(arg);
+	const char *why = NULL;
+
+	/* psql's form: a space for the T, z for Z, an offset of hours only */
+	if (len + 4 >= sizeof(buf))
+		len = sizeof(buf) - 5;
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (len > 10 && buf[10] == ' ')
+		buf[10] = 'T';
+	if (len > 10 && buf[len - 1] == 'z')
+		buf[len - 1] = 'Z';
+	if (len > 13 && (buf[len - 3] == '+' || buf[len - 3] == '-') &&
+		isdigit((unsigned char) buf[len - 2]) && isdigit((unsigned char) buf[len - 1]) &&
+		strchr(buf, 'T') && strchr(buf, 'T') < buf + len - 3)
+	{
+		memcpy(buf + len, ":00", 4);
+		len += 3;
+	}
+	if (isotime_parse(buf, len, result, &why))
+		return true;
+	log_error("invalid value \"%s\" for option %s: %s", arg, optname, why ? why : "not a timestamp");
+	log_hint("Give an ISO 8601 timestamp, e.g. 2026-02-28T02:05:00Z or "
+			 "\"2026-02-28 02:05:00+10\".");
+	return false;
 }
 
 void
@@ -195,6 +265,11 @@ opt_common(int c, void (*help_fn) (const char *progname))
 		case OPT_HELP:
 			opt_show_help(help_fn);
 		case '?':
+			if (opt_argv && optind > 0 && optopt != 0)
+				snprintf(bad_arg, sizeof(bad_arg), "invalid option -- '%c'", optopt);
+			else if (opt_argv && optind > 0)
+				snprintf(bad_arg, sizeof(bad_arg), "unrecognized option '%.100s'",
+						 opt_argv[optind - 1]);
 
 			/*
 			 * getopt_long says '?' both for -? and for an option it does
@@ -242,9 +317,8 @@ opt_report(report_options *o, int c, const char *arg)
 	switch (c)
 	{
 		case OPT_REPORT_AT:
-			if (!isotime_parse(arg, strlen(arg), &o->at_ms, NULL))
-				log_usage_fatal("invalid value \"%s\" for option --at (an ISO 8601 timestamp)",
-								arg);
+			if (!opt_parse_instant(arg, "--at", &o->at_ms))
+				opt_bad_option();
 			return true;
 		case OPT_REPORT_FORMAT:
 			if (!report_format_parse(arg, &o->fmt))
@@ -253,6 +327,10 @@ opt_report(report_options *o, int c, const char *arg)
 			return true;
 		case OPT_REPORT_TEXTFILE_DIR:
 			o->textfile_dir = arg;
+			return true;
+		case OPT_REPORT_TIMEOUT:
+			if (!opt_parse_duration_ms(arg, "--timeout", 1000, 86400000L, &o->timeout_ms))
+				opt_bad_option();
 			return true;
 	}
 	return false;

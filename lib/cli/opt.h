@@ -10,6 +10,7 @@
 #define AUSDASH_OPT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "pg/db.h"
 #include "report/report.h"
@@ -32,12 +33,21 @@ bool		opt_parse_int(const char *arg, const char *optname, int min, int max,
 						  int *result);
 
 /*
- * Parses a duration: an integer with an optional unit ms, s, min or h
- * (default unit: default_unit_ms milliseconds), into milliseconds in
- * [0, max_ms].  Logs and returns false on failure.
+ * Parses a duration as PostgreSQL reads its settings: an integer with an
+ * optional unit us, ms, s, min, h or d (default unit: default_unit_ms
+ * milliseconds; microseconds round down), into milliseconds in
+ * [0, max_ms].  Logs (with the valid units as a hint) and returns false on
+ * failure.
  */
 bool		opt_parse_duration_ms(const char *arg, const char *optname,
 								  long default_unit_ms, long max_ms, long *result);
+
+/*
+ * Parses an instant: ISO 8601 with "T" or a space between date and time,
+ * "Z" or "z" or an offset (+10, +10:00, +1000), as psql prints them; no
+ * offset is UTC.  Logs and returns false on failure.
+ */
+bool		opt_parse_instant(const char *arg, const char *optname, int64_t *result);
 
 /* getopt_long value for --help (so that '?' means only an error) */
 #define OPT_HELP 0x3000
@@ -70,7 +80,8 @@ enum
 	OPT_LOCK_TIMEOUT,
 	OPT_REPORT_AT = 0x2200,
 	OPT_REPORT_FORMAT,
-	OPT_REPORT_TEXTFILE_DIR
+	OPT_REPORT_TEXTFILE_DIR,
+	OPT_REPORT_TIMEOUT
 };
 
 /* The shared connection options' entries in a getopt_long table ("d:"). */
@@ -90,14 +101,24 @@ bool		opt_connection(db_options *o, int c, const char *arg);
 #define OPT_REPORT_LONG_OPTIONS \
 	{"at", required_argument, NULL, OPT_REPORT_AT}, \
 	{"format", required_argument, NULL, OPT_REPORT_FORMAT}, \
-	{"textfile-dir", required_argument, NULL, OPT_REPORT_TEXTFILE_DIR}
+	{"textfile-dir", required_argument, NULL, OPT_REPORT_TEXTFILE_DIR}, \
+	{"timeout", required_argument, NULL, OPT_REPORT_TIMEOUT}
 
 /* Handles one report option into o; false for any other option. */
 bool		opt_report(report_options *o, int c, const char *arg);
 
 /*
+ * For a report: when --format=nagios is on the command line, a usage error
+ * is a monitoring plugin's: one line "<REPORT> UNKNOWN - usage: ..." on
+ * stdout and exit 3 (the Monitoring Plugins guidelines), not exit 64.
+ * Call it after opt_init(), before getopt_long.
+ */
+void		opt_monitoring_plugin(int argc, char **argv, const char *report_name);
+
+/*
  * For getopt_long's '?' (it has printed what was wrong): prints the
- * "Try --help" hint and exits with AUSDASH_EXIT_USAGE.
+ * "Try --help" hint and exits with AUSDASH_EXIT_USAGE (or, for a
+ * monitoring plugin, UNKNOWN).
  */
 void		opt_bad_option(void) AUSDASH_NORETURN;
 

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/sbuf.h"
 #include "pg/sqlset.h"
+#include "base/timeutil.h"
 #include "base/banned.h"
 
 #define REDACTED "********"
@@ -21,6 +22,23 @@ db_options_init(db_options *o)
 	o->dbname = NULL;
 	o->statement_timeout_ms = -1;
 	o->lock_timeout_ms = -1;
+	o->timing = false;
+	o->connect_timeout_s = 0;
+}
+
+static bool timing;				/* db_options.timing at -v */
+static int64_t sent_us;			/* when db_query_send() sent its statement */
+
+/* "query NAME: 1.234 ms, N rows" at -v, for the reports */
+static void
+log_timing(const char *sql, int64_t start_us, const PGresult *res)
+{
+	char		name[96];
+
+	if (!timing)
+		return;
+	log_info("query %s: %.3f ms, %d row(s)", sqlset_name_of(sql, name, sizeof(name)),
+			 (timeutil_now_us() - start_us) / 1000.0, res ? PQntuples(res) : 0);
 }
 
 static void scrub_password(char *s);
@@ -224,8 +242,9 @@ give_up(PGconn *conn, int fail_code)
 PGconn *
 db_connect(const db_options *o, int fail_code)
 {
-	const char *keywords[3];
-	const char *values[3];
+	const char *keywords[4];
+	const char *values[4];
+	char		ct[32];
 	const char *conninfo = o->dbname;
 	PGconn	   *conn;
 	int			n = 0;
@@ -243,6 +262,12 @@ db_connect(const db_options *o, int fail_code)
 	}
 	keywords[n] = "fallback_application_name";
 	values[n++] = log_progname();
+	if (o->connect_timeout_s > 0)
+	{
+		snprintf(ct, sizeof(ct), "%ld", o->connect_timeout_s);
+		keywords[n] = "connect_timeout";
+		values[n++] = ct;
+	}
 	keywords[n] = NULL;
 	values[n] = NULL;
 
@@ -264,6 +289,7 @@ db_connect(const db_options *o, int fail_code)
 	}
 
 	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+	timing = o->timing && log_get_level() <= LOG_LEVEL_INFO;
 
 	/*
 	 * A secure search_path (our SQL names every object with its schema), and
@@ -341,11 +367,13 @@ run(PGconn *conn, const char *sql, int nparams, const char *const *params,
 	ExecStatusType want)
 {
 	PGresult   *res;
+	int64_t		start = timing ? timeutil_now_us() : 0;
 
 	if (nparams > 0)
 		res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	else
 		res = PQexec(conn, sql);
+	log_timing(sql, start, res);
 	if (res != NULL && PQresultStatus(res) == want)
 		return res;
 	/* a query that returns rows where none were expected is fine too */
@@ -367,6 +395,7 @@ db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
 bool
 db_query_send(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
+	sent_us = timing ? timeutil_now_us() : 0;
 	if (PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
 		return true;
 	log_error("could not send a query: %s", PQerrorMessage(conn));
@@ -382,6 +411,7 @@ db_query_result(PGconn *conn, const char *sql)
 
 	while ((more = PQgetResult(conn)) != NULL)
 		PQclear(more);
+	log_timing(sql, sent_us, res);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
 	db_log_result_error(res, conn);

@@ -21,6 +21,8 @@ typedef struct db_options
 								 * in argv itself is overwritten with x's */
 	long		statement_timeout_ms;	/* < 0: leave the server's setting */
 	long		lock_timeout_ms;	/* < 0: leave the server's setting */
+	bool		timing;			/* with -v, one line per statement with its time */
+	long		connect_timeout_s;	/* > 0: libpq's connect_timeout */
 } db_options;
 
 void		db_options_init(db_options *o);

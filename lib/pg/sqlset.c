@@ -14,6 +14,22 @@ sqlset_sql(sqlset_id id)
 }
 
 
+const char *
+sqlset_name_of(const char *sql, char *buf, size_t size)
+{
+	size_t		line;
+
+	for (int i = 0; i < SQLSET_COUNT; i++)
+		if (sqlset_data_entries[i].sql == sql)
+		{
+			snprintf(buf, size, "%s/%s", sqlset_data_entries[i].set, sqlset_data_entries[i].name);
+			return buf;
+		}
+	line = strcspn(sql, "\n");
+	snprintf(buf, size, "%.*s%s", (int) (line < 60 ? line : 60), sql, line > 60 ? "..." : "");
+	return buf;
+}
+
 void
 sqlset_render(sqlset_id id, sbuf *out, const char *const *vars)
 {

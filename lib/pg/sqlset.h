@@ -29,6 +29,12 @@ extern const sqlset_entry sqlset_data_entries[SQLSET_COUNT];
 const char *sqlset_sql(sqlset_id id);
 
 /*
+ * A name for sql in messages: "SET/NAME" when it is one of the statements
+ * (not a rendered template), else its first line, cut to fit buf.
+ */
+const char *sqlset_name_of(const char *sql, char *buf, size_t size);
+
+/*
  * Appends the template id to out with each placeholder {name} (lower-case
  * letters and _) replaced by its value in vars: name, value, name, value,
  * ..., NULL.  Other braces are copied.  A placeholder without a value is a

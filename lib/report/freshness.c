@@ -77,6 +77,7 @@ series_rows(report *r, const freshness_options *o, fresh_set *set, char **catalo
 		report_str(r, "updated_at", token, false);
 		report_age(r, "lag", lag, "ausdash_freshness_lag_seconds",
 				   "Age of the latest observation's date token, as the dashboard computes it.");
+		report_thresholds(r, o->warn_after[slot] * 60.0, o->error_after[slot] * 60.0);
 		report_str(r, "dashboard_status", dash_stale ? "stale" : "fresh", false);
 		report_int(r, "stale", dash_stale, "ausdash_freshness_stale",
 				   "1 when the dashboard shows the series as stale.");
@@ -140,6 +141,8 @@ source_rows(report *r, const freshness_options *o, fresh_jobs *jobs, char **cade
 		report_str(r, "last_success", when[0] ? when : NULL, false);
 		report_age(r, "age", age, "ausdash_freshness_source_success_age_seconds",
 				   "Time since the last successful run of the job.");
+		if (every > 0)
+			report_thresholds(r, 2 * every * 60.0, 4 * every * 60.0);
 		report_int(r, "consecutive_failures", j->consecutive_failures,
 				   "ausdash_freshness_source_consecutive_failures",
 				   "Failed runs of the job since its last success.");

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "base/isotime.h"
@@ -43,6 +44,9 @@ typedef struct row
 	field	   *fields;
 	int			n;
 	int			cap;
+	double		warn;			/* the row's thresholds, in its metric's unit */
+	double		crit;
+	bool		thresholds;
 } row;
 
 typedef struct section
@@ -85,6 +89,54 @@ report_options_init(report_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->at_ms = timeutil_epoch_ms();
+	o->timeout_ms = 10000;
+}
+
+static void upper(sbuf *out, const char *s);
+
+static char timeout_line[256];
+
+/* SIGALRM: the line prepared in advance, with write(2), and exit 3. */
+static void
+on_timeout(int signo)
+{
+	ssize_t		n = write(timeout_line[0] == '-' ? STDERR_FILENO : STDOUT_FILENO,
+						  timeout_line + (timeout_line[0] == '-'),
+						  strlen(timeout_line + (timeout_line[0] == '-')));
+
+	(void) n;
+	_exit(REPORT_UNKNOWN);
+}
+
+void
+report_arm_timeout(const report_options *o, const char *name, db_options *dbo)
+{
+	struct sigaction sa;
+	long		s = (o->timeout_ms + 999) / 1000;
+
+	if (o->timeout_ms <= 0)
+		return;
+	dbo->connect_timeout_s = s < 2 ? 2 : s;	/* libpq's least */
+	if (dbo->statement_timeout_ms < 0)
+		dbo->statement_timeout_ms = o->timeout_ms;
+	/* Nagios reads stdout; the other formats say it on stderr ("-" marks it) */
+	if (o->fmt == REPORT_NAGIOS)
+	{
+		sbuf		up;
+
+		sbuf_init(&up);
+		upper(&up, name);
+		snprintf(timeout_line, sizeof(timeout_line), "%s UNKNOWN - timed out after %ld ms "
+				 "(--timeout)\n", up.data, o->timeout_ms);
+		sbuf_release(&up);
+	}
+	else
+		snprintf(timeout_line, sizeof(timeout_line), "-%s: error: timed out after %ld ms "
+				 "(--timeout)\n", log_progname(), o->timeout_ms);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_timeout;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned int) s);
 }
 
 void
@@ -252,6 +304,17 @@ void
 report_perf(report *r, const char *label, long long value)
 {
 	sbuf_appendf(&r->perf, "%s%s=%lld", r->perf.len ? " " : "", label, value);
+}
+
+void
+report_thresholds(report *r, double warn, double crit)
+{
+	section    *s = &r->sections[r->n - 1];
+	row		   *w = &s->rows[s->n - 1];
+
+	w->warn = warn;
+	w->crit = crit;
+	w->thresholds = true;
 }
 
 void
@@ -437,21 +500,142 @@ prometheus_out(report *r, const char *error, sbuf *out)
 			}
 }
 
+/* Text Nagios keeps as text: no "|" (perfdata follows it), one line. */
+static void
+nagios_text(sbuf *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && s[i] && s[i] != '\n'; i++)
+		sbuf_appendc(out, s[i] == '|' ? '/' : s[i]);
+}
+
+/* A row's name: its label fields' values, space-separated. */
+static void
+row_name(const row *w, sbuf *out)
+{
+	bool		first = true;
+
+	for (int l = 0; l < w->n; l++)
+		if (w->fields[l].label && w->fields[l].value)
+		{
+			if (!first)
+				sbuf_appendc(out, ' ');
+			nagios_text(out, w->fields[l].value, strlen(w->fields[l].value));
+			first = false;
+		}
+}
+
+/* The first sample of a row (a metric field with a value), or NULL. */
+static const field *
+row_sample(const row *w)
+{
+	for (int k = 0; k < w->n; k++)
+		if (w->fields[k].metric && w->fields[k].type == F_NUM)
+			return &w->fields[k];
+	return NULL;
+}
+
+/*
+ * Monitoring Plugins output: "<REPORT> <STATE> - <summary>: <worst
+ * offenders>, and N more | <perfdata>", then (long output) one line per
+ * item that is not OK; perfdata per item with its unit and thresholds.
+ */
 static void
 nagios_out(report *r, const char *error, sbuf *out)
 {
+	sbuf		names;
+	sbuf		longout;
+	sbuf		perf;
+	int			listed = 0;
+	int			more = 0;
+	report_level worst = REPORT_OK;
+	size_t		start;
+
 	upper(out, r->name);
 	sbuf_appendc(out, ' ');
 	upper(out, report_level_name(r->level));
 	sbuf_appends(out, " - ");
-	/* one line: the first line of an error */
 	if (error)
-		sbuf_append(out, error, strcspn(error, "\n"));
-	else
-		sbuf_appends(out, r->summary.len ? r->summary.data : "no data");
-	if (r->perf.len)
-		sbuf_appendf(out, " | %s", r->perf.data);
+	{
+		nagios_text(out, error, strlen(error));
+		sbuf_appendc(out, '\n');
+		return;
+	}
+	sbuf_init(&names);
+	sbuf_init(&longout);
+	sbuf_init(&perf);
+	nagios_text(out, r->summary.len ? r->summary.data : "no data", r->summary.len ? r->summary.len : 7);
+	/* the worst items are those at the worst level any row has */
+	for (int s = 0; s < r->n; s++)
+		for (int i = 0; i < r->sections[s].n; i++)
+			if (r->sections[s].rows[i].level > worst)
+				worst = r->sections[s].rows[i].level;
+	for (int s = 0; s < r->n; s++)
+		for (int i = 0; i < r->sections[s].n; i++)
+		{
+			const row  *w = &r->sections[s].rows[i];
+			const field *f = row_sample(w);
+
+			bool		named = false;
+
+			for (int l = 0; l < w->n && !named; l++)
+				named = w->fields[l].label && w->fields[l].value;
+			if (w->level != REPORT_OK)
+			{
+				/* the worst first: a row at the report's level is named on line one */
+				if (!named)
+					;
+				else if (w->level == worst && listed < 3)
+				{
+					sbuf_appends(&names, listed++ ? ", " : "");
+					row_name(w, &names);
+				}
+				else if (w->level == worst)
+					more++;
+				upper(&longout, report_level_name(w->level));
+				sbuf_appendf(&longout, ": %s%s", r->sections[s].name, named ? " " : "");
+				row_name(w, &longout);
+				for (int k = 0; k < w->n; k++)
+					if (!w->fields[k].label && w->fields[k].value)
+					{
+						sbuf_appendf(&longout, " %s=", w->fields[k].key);
+						nagios_text(&longout, w->fields[k].value, strlen(w->fields[k].value));
+					}
+				sbuf_appendc(&longout, '\n');
+			}
+			/* per item: rows without a name are totals, already in the report's perfdata */
+			if (f == NULL || !named || strcmp(f->value, "+Inf") == 0)
+				continue;
+			/* 'label'=value[unit];warn;crit;min; (no ' or = in a label) */
+			sbuf_appends(&perf, perf.len ? " '" : "'");
+			start = perf.len;
+			sbuf_appendf(&perf, "%s ", r->sections[s].name);
+			row_name(w, &perf);
+			for (size_t c = start; c < perf.len; c++)
+				if (perf.data[c] == '\'' || perf.data[c] == '=')
+					perf.data[c] = '_';
+			sbuf_appendf(&perf, "'=%s%s;", f->value,
+						 strlen(f->metric) > 8 &&
+						 strcmp(f->metric + strlen(f->metric) - 8, "_seconds") == 0 ? "s" : "");
+			if (w->thresholds)
+				sbuf_appendf(&perf, "%.0f;%.0f", w->warn, w->crit);
+			else
+				sbuf_appendc(&perf, ';');
+			sbuf_appends(&perf, ";0;");
+		}
+	if (listed)
+	{
+		sbuf_appendf(out, ": %s", names.data);
+		if (more)
+			sbuf_appendf(out, ", and %d more", more);
+	}
+	if (r->perf.len || perf.len)
+		sbuf_appendf(out, " | %s%s%s", r->perf.data ? r->perf.data : "",
+					 r->perf.len && perf.len ? " " : "", perf.data ? perf.data : "");
 	sbuf_appendc(out, '\n');
+	sbuf_append(out, longout.data ? longout.data : "", longout.len);
+	sbuf_release(&names);
+	sbuf_release(&longout);
+	sbuf_release(&perf);
 }
 
 /* Writes out to DIR/ausdash_<name>.prom through a temporary file. */

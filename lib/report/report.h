@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pg/db.h"
+
 typedef enum report_level
 {
 	REPORT_OK = 0,
@@ -45,10 +47,20 @@ typedef struct report_options
 	report_format fmt;
 	const char *textfile_dir;
 	int64_t		at_ms;			/* --at, else now */
+	long		timeout_ms;		/* --timeout (default 10 s; 0: none) */
 } report_options;
 
 /* Set from the command line by opt_report() (lib/cli/opt.h). */
 void		report_options_init(report_options *o);
+/*
+ * Bounds the report by o->timeout_ms, as a monitoring check must be: the
+ * connection's connect_timeout and (unless --statement-timeout says
+ * otherwise) statement_timeout, so that a locked table ends in UNKNOWN
+ * like any other database error; and an alarm over the whole run that
+ * ends it with UNKNOWN (exit 3) when that is not enough.
+ */
+void		report_arm_timeout(const report_options *o, const char *name, db_options *dbo);
+
 /* Usage errors between them (exits). */
 void		report_options_check(const report_options *o);
 
@@ -92,6 +104,12 @@ void		report_perf(report *r, const char *label, long long value);
 
 /* Raises the report's level (the rows raise it too). */
 void		report_level_at_least(report *r, report_level level);
+
+/*
+ * The current row's warning and critical thresholds, in the unit of its
+ * first metric (for Nagios perfdata: 'label'=value;warn;crit;0;).
+ */
+void		report_thresholds(report *r, double warn, double crit);
 
 /*
  * Writes the report (to standard output, or for Prometheus with a

@@ -34,4 +34,20 @@ for my $tool (@tools)
 	isnt($out, "$tool (ausdash) ", "$tool -q -- -V does not take -V as the option");
 }
 
+# durations as PostgreSQL reads them (us, ms, s, min, h, d; m refused), in
+# every tool (--statement-timeout is everyone's), and the man pages say so
+for my $tool (@tools)
+{
+	my ($code, $out, $err) = run_command([ "bin/$tool", '--statement-timeout=30m', '-d', 'host=/nonexistent' ]);
+	is($code, 64, "$tool --statement-timeout=30m: exit 64");
+	like($err, qr/Valid units for this option are "us", "ms", "s", "min", "h" and "d"/, '... with the units');
+	($code, $out, $err) = run_command([ "bin/$tool", '--statement-timeout=1d', '-d', 'host=/nonexistent' ]);
+	unlike($err, qr/invalid value/, "$tool --statement-timeout=1d is a duration");
+	my $man = slurp_file("docs/man/$tool.1");
+	for my $units ($man =~ /\bunits ([^).]*)/g)
+	{
+		is($units, 'us, ms, s, min, h, d', "$tool(1) lists PostgreSQL's units");
+	}
+}
+
 done_testing();

@@ -125,14 +125,56 @@ is_deeply([ map { "$_->{job} $_->{consecutive_failures} $_->{status}" } @{ $side
 
 # --- the formats ----------------------------------------------------------------------
 ($code, $out) = run_command([ 'ausdash-freshness', '--format=nagios', "--at=$at" ]);
-like($out, qr/\AFRESHNESS CRITICAL - 2 of 5 series stale; \d+ of \d+ jobs late or failing \| series=5 stale=2 /,
-	'nagios: one status line with perfdata');
-is(scalar(split /\n/, $out), 1, 'nagios: exactly one line');
+like($out, qr/\AFRESHNESS CRITICAL - 2 of 5 series stale; \d+ of \d+ jobs late or failing: [^|\n]+ \| series=5 stale=2 /,
+	'nagios: one status line naming the worst, with perfdata');
+my ($first, @long) = split /\n/, $out;
+like($first, qr/failing: energy\.cpi\.electricity\.index AU quarterly, prices\.au_made\.all\.index AU daily, abs_housing sync-housing-abs-daily \|/,
+	'nagios: the critical items named on the first line');
+like($first, qr/ '\Qseries energy.cpi.electricity.index AU quarterly\E'=7611300s;604800;1814400;0;/,
+	'nagios: perfdata per series, in s, with warn;crit;min');
+like($first, qr/ '\Qsources abs_housing sync-housing-abs-daily\E'=\d+s;5356800;10713600;0;/,
+	'nagios: perfdata per source, thresholds from its cadence');
+ok(@long >= 2, 'nagios: long output, one line per item that is not OK');
+like($_, qr/\A(?:WARNING|CRITICAL): (?:series|sources) \S/, "nagios long output: $_") for @long;
+unlike($out, qr/\|.*\|/, 'nagios: one "|" only, before the perfdata');
 ($code, $out) = run_command([ 'ausdash-freshness', '--format=nagios', '--series=energy.wholesale.rrp.au_weighted_aud_mwh', "--at=$at" ]);
 like($out, qr/\AFRESHNESS OK - /, 'nagios: OK');
 ($code, $out) = run_command([ 'ausdash-freshness', '--format=nagios', '--series=energy.wholesale.rrp.au_weighted_aud_mwh', "--at=$at",
 	'--warn-after=5m=10min' ]);
 like($out, qr/\AFRESHNESS WARNING - /, 'nagios: WARNING');
+# a monitoring plugin answers UNKNOWN, exit 3, on one line: for a bad option,
+# a dead server, and a table locked past --timeout
+for my $t ('ausdash-freshness', 'ausdash-runs', 'ausdash-parity')
+{
+	(my $name = uc $t) =~ s/^AUSDASH-//;
+	my ($c, $o) = run_command([ $t, '--format=nagios', '--bogus' ]);
+	is($c, 3, "$t --format=nagios --bogus: exit 3");
+	like($o, qr/\A$name UNKNOWN - usage: unrecognized option '--bogus' \(see --help\)\n\z/, '... one UNKNOWN line');
+	($c, $o) = run_command([ $t, '--format=nagios', '--timeout=2s', '-d', 'host=/nonexistent' ]);
+	is($c, 3, "$t --format=nagios, no server: exit 3");
+	like($o, qr/\A$name UNKNOWN - could not connect[^\n]*\n\z/, '... one UNKNOWN line');
+}
+{
+	my $locker = IPC::Run::start([ 'psql', '-X', '-q', '-h', $node->host, '-p', $node->port, '-U', 'postgres',
+		'-c', 'BEGIN; LOCK TABLE public.ingestion_runs, public.observations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);' ],
+		'>', \my $lo, '2>', \my $le);
+	ok(wait_for("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'public.ingestion_runs'::regclass "
+		  . "AND mode = 'AccessExclusiveLock' AND granted)"), 'ingestion_runs locked');
+	for my $t ([ 'ausdash-freshness' ], [ 'ausdash-runs' ], [ 'ausdash-parity', "--store=$TMP/store.json" ])
+	{
+		(my $name = uc $t->[0]) =~ s/^AUSDASH-//;
+		my $t0 = time;
+		my ($c, $o) = run_command([ @$t, '--format=nagios', '--timeout=1s' ], timeout => 30);
+		my $took = time - $t0;
+		is($c, 3, "$t->[0], table locked: exit 3");
+		like($o, qr/\A$name UNKNOWN - [^\n]*(?:timeout|timed out)[^\n]*\n\z/, '... one UNKNOWN line saying it timed out');
+		ok($took <= 5, "... within the timeout (took $took s)");
+	}
+	$locker->kill_kill;
+	$node->psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
+		  . "AND pid <> pg_backend_pid()");
+}
+
 for my $t ('ausdash-freshness', 'ausdash-runs')
 {
 	($code, $out) = run_command([ $t, '--format=nagios', '-d', 'host=/nonexistent' ]);
@@ -238,6 +280,17 @@ my ($rba) = grep { $_->{job} eq 'sync-housing-rba-daily' } @{ $json->decode($out
 is_deeply([ $rba && @{$rba}{qw(abandoned consecutive_failures)} ], [ 1, 1 ],
 	'freshness: the same row is abandoned, and a failure, there too');
 $blocker->kill_kill;
+
+# -v: one line per query with its time, on stderr; nothing without it
+{
+	my ($c, $o, $e) = run_command([ 'ausdash-runs', '-v', '--format=json' ]);
+	like($e, qr/^ausdash-runs: info: query runs\/jobs: \d+\.\d{3} ms, \d+ row\(s\)$/m, 'runs -v: the query and its time');
+	($c, $o, $e) = run_command([ 'ausdash-freshness', '-v', '--format=json' ]);
+	like($e, qr/query freshness\/jobs: \d+\.\d{3} ms/, 'freshness -v: the jobs query and its time');
+	like($e, qr/query freshness\/series_latest: \d+\.\d{3} ms/, '... and each series query');
+	($c, $o, $e) = run_command([ 'ausdash-runs', '--format=json' ]);
+	unlike($e, qr/query /, 'without -v, no query lines');
+}
 
 # a crash loop is not healthy: four abandoned runs in a row are four failures
 $node->psql("INSERT INTO public.ingestion_runs (run_id, job, status, started_at, finished_at, source_id) "

@@ -139,7 +139,11 @@ like($j->{summary}, qr/6 difference\(s\), 1 keys listed \(--max-diffs\)/, 'and a
 
 # formats
 ($code, my $out) = run_command([ $tool, "--store=$TMP/s.json", '--format=nagios' ]);
-like($out, qr/\APARITY CRITICAL - .* \| differences=6\n\z/, 'nagios: one line with perfdata');
+like($out, qr/\APARITY CRITICAL - [^\n|]*: [^\n|]+ \| differences=6 '[^\n]+\n(?:(?:WARNING|CRITICAL): [^\n]+\n)+\z/,
+	'nagios: one status line naming the worst, with perfdata, then each difference on a line of its own');
+like($out, qr/'entities observations'=3;;;0;/, 'nagios: perfdata per entity');
+like($out, qr/\nWARNING: diffs entity=observations key=hvi\.value\.index\/AU\/2025-12-31\/2026-02-27 diff=updated\n/,
+	'nagios long output: a differing key');
 SKIP:
 {
 	my ($pc) = run_command([ 'sh', '-c', 'command -v promtool' ]);

@@ -14,6 +14,7 @@ typedef struct spec
 {
 	report_format fmt;
 	report_level extra;
+	int			more;			/* rows x0, x1, ... at level extra */
 } spec;
 
 /* In a child: the report, finished (report_finish() closes stdout). */
@@ -28,10 +29,19 @@ build_child(void *arg)
 	report_row(r, REPORT_OK);
 	report_str(r, "series", "a.b", true);
 	report_int(r, "lag_seconds", 60, "ausdash_freshness_lag_seconds", "Age of the latest point.");
+	report_thresholds(r, 3600, 10800);
 	report_row(r, sp->extra);
 	report_str(r, "series", "c.d", true);
 	report_int(r, "lag_seconds", 7200, "ausdash_freshness_lag_seconds",
 			   "Age of the latest point.");
+	for (int i = 0; i < sp->more; i++)
+	{
+		char		name[16];
+
+		snprintf(name, sizeof(name), "x%d", i);
+		report_row(r, sp->extra);
+		report_str(r, "series", name, true);
+	}
 	report_summary(r, "%d of %d series stale", sp->extra != REPORT_OK, 2);
 	report_perf(r, "stale", sp->extra != REPORT_OK);
 	code = report_finish(r, NULL);
@@ -43,7 +53,7 @@ build_child(void *arg)
 static int
 build(report_format fmt, report_level extra, char *out, size_t size)
 {
-	spec		sp = {fmt, extra};
+	spec		sp = {fmt, extra, 0};
 
 	return unit_in_child(build_child, &sp, STDOUT_FILENO, out, size);
 }
@@ -67,9 +77,24 @@ test_nagios(void **state)
 	char		out[4096];
 
 	build(REPORT_NAGIOS, REPORT_WARNING, out, sizeof(out));
-	assert_non_null(strstr(out, "FRESHNESS WARNING - 1 of 2 series stale"));
-	assert_non_null(strstr(out, "| "));
-	assert_non_null(strstr(out, "stale=1"));
+	/* the first line names the offender; perfdata per item, with unit and thresholds */
+	assert_string_equal(out,
+						"FRESHNESS WARNING - 1 of 2 series stale: c.d | stale=1 "
+						"'series a.b'=60s;3600;10800;0; 'series c.d'=7200s;;;0;\n"
+						/* long output: each item that is not OK */
+						"WARNING: series c.d lag_seconds=7200\n");
+	/* many offenders: three named, the rest counted */
+	{
+		spec		sp = {REPORT_NAGIOS, REPORT_CRITICAL, 4};
+
+		assert_int_equal(unit_in_child(build_child, &sp, STDOUT_FILENO, out, sizeof(out)), 2);
+		assert_non_null(strstr(out, "FRESHNESS CRITICAL - 1 of 2 series stale: c.d, x0, x1, "
+							   "and 2 more | "));
+		assert_non_null(strstr(out, "\nCRITICAL: series x3\n"));
+	}
+	build(REPORT_NAGIOS, REPORT_OK, out, sizeof(out));
+	assert_string_equal(out, "FRESHNESS OK - 0 of 2 series stale | stale=0 "
+						"'series a.b'=60s;3600;10800;0; 'series c.d'=7200s;;;0;\n");
 }
 
 static void
