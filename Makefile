@@ -160,10 +160,12 @@ check-valgrind: unit
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/migrations $(DESTDIR)$(SHAREDIR)/cron \
+	  $(DESTDIR)$(SHAREDIR)/monitoring \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(TOOL_BINS) cron/ausdash-cron $(DESTDIR)$(BINDIR)/
 	install -m 644 cron/crontab cron/cron.env.example $(DESTDIR)$(SHAREDIR)/cron/
 	install -m 644 sql/migrations/*.sql $(DESTDIR)$(SHAREDIR)/migrations/
+	install -m 644 docs/monitoring/ausdash.rules.yml $(DESTDIR)$(SHAREDIR)/monitoring/
 	install -m 644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 docs/man/*.7 $(DESTDIR)$(MANDIR)/man7/
 

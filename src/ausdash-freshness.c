@@ -33,7 +33,8 @@ help(const char *progname)
 	printf("Usage:\n"
 		   "  %s [OPTION]...\n\n", progname);
 	printf("Options:\n"
-		   "      --format=FORMAT       text (default), json, prometheus or nagios\n"
+		   "      --format=FORMAT       text (default), json, prometheus, nagios or dbt\n"
+		   "                            (dbt's sources.json, schema v3)\n"
 		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_freshness.prom\n"
 		   "                            atomically instead of standard output\n"
 		   "      --at=TIMESTAMP        evaluate as of TIMESTAMP (default: now)\n"
@@ -100,7 +101,9 @@ main(int argc, char **argv)
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
 	dbo.timing = true;			/* -v: each query with its time */
+	dbo.no_jit = true;			/* short statements (sql/pg/session.sql) */
 	report_options_init(&ro);
+	ro.dbt = true;
 	freshness_options_init(&o);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{

@@ -81,6 +81,7 @@ main(int argc, char **argv)
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
 	dbo.timing = true;			/* -v: each query with its time */
+	dbo.no_jit = true;			/* short statements (sql/pg/session.sql) */
 	report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
 	{
@@ -161,6 +162,10 @@ main(int argc, char **argv)
 		report_int(r, "abandoned", abandoned, "ausdash_runs_abandoned",
 				   "Abandoned runs of the job since its last success (also running rows "
 				   "whose lock is gone).");
+		report_timestamp_sample(r, "ausdash_runs_last_run_timestamp_seconds",
+								"When the job's last run started.", last);
+		report_timestamp_sample(r, "ausdash_runs_last_success_timestamp_seconds",
+								"When the job's last successful run finished.", ok);
 	}
 	report_summary(r, "%lld of %d jobs failing or with abandoned or long runs", failing,
 				   PQntuples(res));

@@ -58,9 +58,9 @@ plugin_usage_exit(void)
 	for (const char *p = plugin_name; *p; p++)
 		putchar(toupper((unsigned char) *p));
 	fputs(" UNKNOWN - usage: ", stdout);
-	/* nothing Nagios reads as the start of perfdata */
+	/* nothing Nagios reads as perfdata (report.c's nagios_text() does the same) */
 	for (const char *p = *why ? why : "bad command line"; *p && *p != '\n'; p++)
-		putchar(*p == '|' ? '/' : *p);
+		putchar(*p == '|' ? '/' : *p == ';' ? ',' : *p);
 	fputs(" (see --help)\n", stdout);
 	fflush(stdout);
 	exit(AUSDASH_MON_UNKNOWN);
@@ -323,7 +323,7 @@ opt_report(report_options *o, int c, const char *arg)
 		case OPT_REPORT_FORMAT:
 			if (!report_format_parse(arg, &o->fmt))
 				log_usage_fatal("invalid value \"%s\" for option --format (text, json, "
-								"prometheus or nagios)", arg);
+								"prometheus, nagios or, for ausdash-freshness, dbt)", arg);
 			return true;
 		case OPT_REPORT_TEXTFILE_DIR:
 			o->textfile_dir = arg;

@@ -24,6 +24,7 @@ db_options_init(db_options *o)
 	o->lock_timeout_ms = -1;
 	o->timing = false;
 	o->connect_timeout_s = 0;
+	o->no_jit = false;
 }
 
 static bool timing;				/* db_options.timing at -v */
@@ -301,6 +302,12 @@ db_connect(const db_options *o, int fail_code)
 		if (res == NULL)
 			return give_up(conn, fail_code);
 		PQclear(res);
+		if (o->no_jit)
+		{
+			if ((res = db_query(conn, sqlset_sql(SQLSET_SESSION_NO_JIT), 0, NULL)) == NULL)
+				return give_up(conn, fail_code);
+			PQclear(res);
+		}
 	}
 	if (o->statement_timeout_ms >= 0 || o->lock_timeout_ms >= 0)
 	{

@@ -23,6 +23,7 @@ typedef struct db_options
 	long		lock_timeout_ms;	/* < 0: leave the server's setting */
 	bool		timing;			/* with -v, one line per statement with its time */
 	long		connect_timeout_s;	/* > 0: libpq's connect_timeout */
+	bool		no_jit;			/* a report's short statements: jit off */
 } db_options;
 
 void		db_options_init(db_options *o);

@@ -7,6 +7,7 @@
 #include "pg/db.h"
 #include "feed/feed.h"
 #include "feed/feed_registry.h"
+#include "model/datetoken.h"
 #include "report/fresh.h"
 #include "report/freshness.h"
 #include "report/health.h"
@@ -50,6 +51,24 @@ cadence_of(const char *series, char **catalog)
 	return "other";
 }
 
+/*
+ * A row's id in dbt's sources.json: source.ausdash.<kind>.<name>[__<region>],
+ * the name's dots as underscores (dbt tooling splits ids on dots).
+ */
+static const char *
+dbt_id(char *buf, size_t size, const char *kind, const char *name, const char *region)
+{
+	size_t		start;
+
+	snprintf(buf, size, "source.ausdash.%s.", kind);
+	start = strlen(buf);
+	snprintf(buf + start, size - start, "%s%s%s", name, region ? "__" : "", region ? region : "");
+	for (char *c = buf + start; *c; c++)
+		if (*c == '.')
+			*c = '_';
+	return buf;
+}
+
 static void
 series_rows(report *r, const freshness_options *o, fresh_set *set, char **catalog)
 {
@@ -78,6 +97,17 @@ series_rows(report *r, const freshness_options *o, fresh_set *set, char **catalo
 		report_age(r, "lag", lag, "ausdash_freshness_lag_seconds",
 				   "Age of the latest observation's date token, as the dashboard computes it.");
 		report_thresholds(r, o->warn_after[slot] * 60.0, o->error_after[slot] * 60.0);
+		{
+			int64_t		ms = -1;
+			char		id[512];
+
+			if (!datetoken_ms(token, &ms))
+				ms = -1;
+			report_timestamp_sample(r, "ausdash_freshness_latest_timestamp_seconds",
+									"The instant the latest observation's date token stands for.",
+									p->date ? ms : -1);
+			report_loaded_at(r, dbt_id(id, sizeof(id), "series", p->series_id, p->region), ms);
+		}
 		report_str(r, "dashboard_status", dash_stale ? "stale" : "fresh", false);
 		report_int(r, "stale", dash_stale, "ausdash_freshness_stale",
 				   "1 when the dashboard shows the series as stale.");
@@ -148,6 +178,13 @@ source_rows(report *r, const freshness_options *o, fresh_jobs *jobs, char **cade
 				   "Failed runs of the job since its last success.");
 		report_int(r, "abandoned", j->abandoned, "ausdash_freshness_source_abandoned_runs",
 				   "Abandoned runs of the job since its last success.");
+		report_timestamp_sample(r, "ausdash_freshness_source_last_success_timestamp_seconds",
+								"When the job's last successful run finished.", j->last_success_ms);
+		{
+			char		id[512];
+
+			report_loaded_at(r, dbt_id(id, sizeof(id), "jobs", j->job, NULL), j->last_success_ms);
+		}
 	}
 	report_summary(r, "%lld of %d jobs late or failing", failing, jobs->n);
 	report_perf(r, "jobs_failing", failing);

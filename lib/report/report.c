@@ -34,6 +34,7 @@ typedef struct field
 	char	   *value;
 	field_type	type;
 	bool		label;
+	bool		hidden;			/* a Prometheus sample only (report_sample()) */
 	const char *metric;
 	const char *help;
 } field;
@@ -47,6 +48,8 @@ typedef struct row
 	double		warn;			/* the row's thresholds, in its metric's unit */
 	double		crit;
 	bool		thresholds;
+	char	   *unique_id;		/* --format=dbt: its id, or NULL: not a result */
+	int64_t		loaded_at_ms;
 } row;
 
 typedef struct section
@@ -68,14 +71,15 @@ struct report
 	int			cap;
 	sbuf		summary;
 	sbuf		perf;
+	int64_t		started_us;		/* monotonic, for dbt's elapsed_time */
 };
 
 bool
 report_format_parse(const char *s, report_format *fmt)
 {
-	static const char *const names[] = {"text", "json", "prometheus", "nagios"};
+	static const char *const names[] = {"text", "json", "prometheus", "nagios", "dbt"};
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0)
 		{
 			*fmt = (report_format) i;
@@ -144,6 +148,8 @@ report_options_check(const report_options *o)
 {
 	if (o->textfile_dir && o->fmt != REPORT_PROMETHEUS)
 		log_usage_fatal("option --textfile-dir needs --format=prometheus");
+	if (o->fmt == REPORT_DBT && !o->dbt)
+		log_usage_fatal("--format=dbt is for ausdash-freshness (dbt's sources.json)");
 }
 
 const char *
@@ -162,6 +168,7 @@ report_new(const char *name, report_format fmt, int64_t at_ms)
 	r->name = mem_strdup(name);
 	r->fmt = fmt;
 	r->at_ms = at_ms;
+	r->started_us = timeutil_now_us();
 	sbuf_init(&r->summary);
 	sbuf_init(&r->perf);
 	return r;
@@ -184,6 +191,7 @@ report_free(report **rp)
 				free(r->sections[s].rows[i].fields[k].value);
 			}
 			free(r->sections[s].rows[i].fields);
+			free(r->sections[s].rows[i].unique_id);
 		}
 		free(r->sections[s].rows);
 		free(r->sections[s].name);
@@ -241,6 +249,7 @@ add(report *r, const char *key, const char *value, field_type type, bool label,
 	f->value = value ? mem_strdup(value) : NULL;
 	f->type = value ? type : F_NULL;
 	f->label = label;
+	f->hidden = false;
 	f->metric = metric;
 	f->help = help;
 }
@@ -307,6 +316,41 @@ report_perf(report *r, const char *label, long long value)
 }
 
 void
+report_sample(report *r, const char *metric, const char *help, const char *value)
+{
+	section    *s = &r->sections[r->n - 1];
+	row		   *w = &s->rows[s->n - 1];
+
+	add(r, metric, value, F_NUM, false, metric, help);
+	w->fields[w->n - 1].hidden = true;
+}
+
+void
+report_timestamp_sample(report *r, const char *metric, const char *help, int64_t ms)
+{
+	char		v[32];
+
+	if (ms < 0)
+	{
+		report_sample(r, metric, help, NULL);
+		return;
+	}
+	snprintf(v, sizeof(v), "%lld.%03lld", (long long) (ms / 1000), (long long) (ms % 1000));
+	report_sample(r, metric, help, v);
+}
+
+void
+report_loaded_at(report *r, const char *unique_id, int64_t ms)
+{
+	section    *s = &r->sections[r->n - 1];
+	row		   *w = &s->rows[s->n - 1];
+
+	free(w->unique_id);
+	w->unique_id = mem_strdup(unique_id);
+	w->loaded_at_ms = ms;
+}
+
+void
 report_thresholds(report *r, double warn, double crit)
 {
 	section    *s = &r->sections[r->n - 1];
@@ -362,7 +406,8 @@ text_out(report *r, sbuf *out)
 			sbuf_appendc(out, '\n');
 		sbuf_appendf(out, "%s\n", sec->name);
 		for (int k = 0; k < ncol; k++)
-			sbuf_appendf(out, "%-*s  ", (int) w[k], sec->rows[0].fields[k].key);
+			if (!sec->rows[0].fields[k].hidden)
+				sbuf_appendf(out, "%-*s  ", (int) w[k], sec->rows[0].fields[k].key);
 		sbuf_appends(out, "status\n");
 		for (int i = 0; i < sec->n; i++)
 		{
@@ -370,6 +415,8 @@ text_out(report *r, sbuf *out)
 			{
 				const field *f = &sec->rows[i].fields[k];
 
+				if (f->hidden)
+					continue;
 				sbuf_appendf(out, f->type == F_NUM || f->type == F_NULL ? "%*s  " : "%-*s  ",
 							 (int) w[k], f->value ? f->value : "-");
 			}
@@ -413,6 +460,8 @@ json_out(report *r, const char *error, sbuf *out)
 			{
 				const field *f = &sec->rows[i].fields[k];
 
+				if (f->hidden)
+					continue;
 				jsonw_key(g, f->key);
 				if (f->type == F_NULL || (f->type == F_NUM && strcmp(f->value, "+Inf") == 0))
 					yajl_gen_null(g);
@@ -446,15 +495,40 @@ label_value(sbuf *out, const char *v)
 	}
 }
 
+/*
+ * A field's label name in Prometheus: job and instance belong to the
+ * scrape (a target's would become exported_job), so ours are prefixed.
+ */
+static const char *
+prom_label(const char *key)
+{
+	if (strcmp(key, "job") == 0)
+		return "ausdash_job";
+	if (strcmp(key, "instance") == 0)
+		return "ausdash_instance";
+	return key;
+}
+
 static void
 prometheus_out(report *r, const char *error, sbuf *out)
 {
 	const char *done[64];
 	int			ndone = 0;
 
+	int64_t		now = timeutil_epoch_ms();
+
 	sbuf_appendf(out, "# HELP ausdash_%s_status The report's status: 0 ok, 1 warning, "
 				 "2 critical, 3 unknown.\n# TYPE ausdash_%s_status gauge\nausdash_%s_status %d\n",
 				 r->name, r->name, r->name, (int) r->level);
+	/* the same HELP in every report's file: the textfile collector merges them */
+	sbuf_appendf(out, "# HELP ausdash_build_info The ausdash version that wrote the report.\n"
+				 "# TYPE ausdash_build_info gauge\n"
+				 "ausdash_build_info{report=\"%s\",version=\"%s\"} 1\n", r->name, AUSDASH_VERSION);
+	sbuf_appendf(out, "# HELP ausdash_report_generated_timestamp_seconds When the report was "
+				 "written (Unix time).\n"
+				 "# TYPE ausdash_report_generated_timestamp_seconds gauge\n"
+				 "ausdash_report_generated_timestamp_seconds{report=\"%s\"} %lld.%03lld\n",
+				 r->name, (long long) (now / 1000), (long long) (now % 1000));
 	for (int s = 0; s < r->n && error == NULL; s++)
 		for (int i = 0; i < r->sections[s].n; i++)
 			for (int k = 0; k < r->sections[s].rows[i].n; k++)
@@ -489,7 +563,7 @@ prometheus_out(report *r, const char *error, sbuf *out)
 								if (w->fields[l].label && w->fields[l].value)
 								{
 									sbuf_appendf(out, "%s%s=\"", first ? "{" : ",",
-												 w->fields[l].key);
+												 prom_label(w->fields[l].key));
 									label_value(out, w->fields[l].value);
 									sbuf_appendc(out, '"');
 									first = false;
@@ -500,12 +574,15 @@ prometheus_out(report *r, const char *error, sbuf *out)
 			}
 }
 
-/* Text Nagios keeps as text: no "|" (perfdata follows it), one line. */
+/*
+ * Text Nagios keeps as text: one line, no "|" (perfdata follows it) and no
+ * ";" (perfdata's separator, which some front ends split on too).
+ */
 static void
 nagios_text(sbuf *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len && s[i] && s[i] != '\n'; i++)
-		sbuf_appendc(out, s[i] == '|' ? '/' : s[i]);
+		sbuf_appendc(out, s[i] == '|' ? '/' : s[i] == ';' ? ',' : s[i]);
 }
 
 /* A row's name: its label fields' values, space-separated. */
@@ -529,7 +606,7 @@ static const field *
 row_sample(const row *w)
 {
 	for (int k = 0; k < w->n; k++)
-		if (w->fields[k].metric && w->fields[k].type == F_NUM)
+		if (w->fields[k].metric && w->fields[k].type == F_NUM && !w->fields[k].hidden)
 			return &w->fields[k];
 	return NULL;
 }
@@ -595,7 +672,7 @@ nagios_out(report *r, const char *error, sbuf *out)
 				sbuf_appendf(&longout, ": %s%s", r->sections[s].name, named ? " " : "");
 				row_name(w, &longout);
 				for (int k = 0; k < w->n; k++)
-					if (!w->fields[k].label && w->fields[k].value)
+					if (!w->fields[k].label && !w->fields[k].hidden && w->fields[k].value)
 					{
 						sbuf_appendf(&longout, " %s=", w->fields[k].key);
 						nagios_text(&longout, w->fields[k].value, strlen(w->fields[k].value));
@@ -636,6 +713,129 @@ nagios_out(report *r, const char *error, sbuf *out)
 	sbuf_release(&names);
 	sbuf_release(&longout);
 	sbuf_release(&perf);
+}
+
+/* A threshold in seconds as dbt's criteria: whole minutes, hours or days. */
+static void
+dbt_time(yajl_gen g, const char *key, double seconds)
+{
+	long long	m = (long long) (seconds / 60);
+
+	jsonw_key(g, key);
+	yajl_gen_map_open(g);
+	if (m > 0 && m % 1440 == 0)
+	{
+		jsonw_int(g, "count", m / 1440);
+		jsonw_str(g, "period", "day");
+	}
+	else if (m > 0 && m % 60 == 0)
+	{
+		jsonw_int(g, "count", m / 60);
+		jsonw_str(g, "period", "hour");
+	}
+	else
+	{
+		jsonw_int(g, "count", m);
+		jsonw_str(g, "period", "minute");
+	}
+	yajl_gen_map_close(g);
+}
+
+/*
+ * dbt's sources.json, schema v3: what tooling made for "dbt source
+ * freshness" reads (status words, max_loaded_at as an instant, criteria
+ * per result).  A row's other fields, the date token among them, go in
+ * adapter_response, the one free-form object of a result.
+ */
+static void
+dbt_out(report *r, const char *error, sbuf *out)
+{
+	yajl_gen	g = jsonw_new(out, true);
+	char		at[25];
+	char		now[25];
+
+	isotime_format(r->at_ms, false, at);
+	isotime_format(timeutil_epoch_ms(), false, now);
+	yajl_gen_map_open(g);
+	jsonw_key(g, "metadata");
+	yajl_gen_map_open(g);
+	jsonw_str(g, "dbt_schema_version", "https://schemas.getdbt.com/dbt/sources/v3.json");
+	jsonw_str(g, "dbt_version", "ausdash-" AUSDASH_VERSION);
+	jsonw_str(g, "generated_at", now);
+	jsonw_str(g, "invocation_id", NULL);
+	jsonw_key(g, "env");
+	yajl_gen_map_open(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	jsonw_key(g, "results");
+	yajl_gen_array_open(g);
+	if (error)
+	{
+		yajl_gen_map_open(g);
+		jsonw_str(g, "unique_id", "source.ausdash.database.all");
+		jsonw_str(g, "error", error);
+		jsonw_str(g, "status", "runtime error");
+		yajl_gen_map_close(g);
+	}
+	for (int s = 0; s < r->n && error == NULL; s++)
+		for (int i = 0; i < r->sections[s].n; i++)
+		{
+			const row  *w = &r->sections[s].rows[i];
+			const field *f = row_sample(w);
+			char		loaded[25];
+			static const char *const status[] = {"pass", "warn", "error", "runtime error"};
+
+			if (w->unique_id == NULL)
+				continue;
+			yajl_gen_map_open(g);
+			jsonw_str(g, "unique_id", w->unique_id);
+			if (w->loaded_at_ms < 0 || f == NULL || strcmp(f->value, "+Inf") == 0)
+			{
+				jsonw_str(g, "error", "no loaded-at instant: never loaded, or a date that is none");
+				jsonw_str(g, "status", "runtime error");
+				yajl_gen_map_close(g);
+				continue;
+			}
+			isotime_format(w->loaded_at_ms, false, loaded);
+			jsonw_str(g, "max_loaded_at", loaded);
+			jsonw_str(g, "snapshotted_at", at);
+			jsonw_key(g, "max_loaded_at_time_ago_in_s");
+			jsonw_raw(g, f->value, strlen(f->value));
+			jsonw_str(g, "status", status[w->level]);
+			jsonw_key(g, "criteria");
+			yajl_gen_map_open(g);
+			if (w->thresholds)
+			{
+				dbt_time(g, "warn_after", w->warn);
+				dbt_time(g, "error_after", w->crit);
+			}
+			jsonw_str(g, "filter", NULL);
+			yajl_gen_map_close(g);
+			jsonw_key(g, "adapter_response");
+			yajl_gen_map_open(g);
+			for (int k = 0; k < w->n; k++)
+				if (!w->fields[k].hidden && w->fields[k].value)
+					jsonw_str(g, w->fields[k].key, w->fields[k].value);
+			yajl_gen_map_close(g);
+			jsonw_key(g, "timing");
+			yajl_gen_array_open(g);
+			yajl_gen_array_close(g);
+			jsonw_str(g, "thread_id", "ausdash");
+			jsonw_key(g, "execution_time");
+			jsonw_raw(g, "0", 1);
+			yajl_gen_map_close(g);
+		}
+	yajl_gen_array_close(g);
+	{
+		char		elapsed[32];
+
+		snprintf(elapsed, sizeof(elapsed), "%.3f", (timeutil_now_us() - r->started_us) / 1e6);
+		jsonw_key(g, "elapsed_time");
+		jsonw_raw(g, elapsed, strlen(elapsed));
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+	sbuf_appendc(out, '\n');
 }
 
 /* Writes out to DIR/ausdash_<name>.prom through a temporary file. */
@@ -694,6 +894,9 @@ emit(report *r, const char *textfile_dir, const char *error)
 			break;
 		case REPORT_NAGIOS:
 			nagios_out(r, error, &out);
+			break;
+		case REPORT_DBT:
+			dbt_out(r, error, &out);
 			break;
 	}
 	if (r->fmt == REPORT_PROMETHEUS && textfile_dir)

@@ -11,9 +11,18 @@
  *   text        an aligned table per section, then one summary line
  *   json        {"report", "at", "status", "summary", "<section>": [rows]}
  *   prometheus  textfile-collector format, HELP and TYPE lines, base units,
- *               no timestamps; with a directory, written atomically as
- *               ausdash_<report>.prom
- *   nagios      "<REPORT> <STATE> - <summary> | <perfdata>"
+ *               no sample timestamps (times are Unix-seconds gauges:
+ *               *_timestamp_seconds), ausdash_build_info and
+ *               ausdash_report_generated_timestamp_seconds, labels job and
+ *               instance renamed ausdash_job and ausdash_instance; with a
+ *               directory, written atomically as ausdash_<report>.prom
+ *   nagios      "<REPORT> <STATE> - <summary>: <offenders> | <perfdata>",
+ *               then one line per item that is not OK
+ *   dbt         dbt's sources.json (schema v3): one result per row that has
+ *               a loaded-at instant (report_loaded_at()), its age (the
+ *               row's first sample, in seconds), its thresholds as
+ *               criteria, its level as pass/warn/error, its other fields
+ *               in adapter_response
  */
 #ifndef AUSDASH_REPORT_H
 #define AUSDASH_REPORT_H
@@ -36,7 +45,8 @@ typedef enum report_format
 	REPORT_TEXT,
 	REPORT_JSON,
 	REPORT_PROMETHEUS,
-	REPORT_NAGIOS
+	REPORT_NAGIOS,
+	REPORT_DBT					/* ausdash-freshness only */
 } report_format;
 
 typedef struct report report;
@@ -48,6 +58,7 @@ typedef struct report_options
 	const char *textfile_dir;
 	int64_t		at_ms;			/* --at, else now */
 	long		timeout_ms;		/* --timeout (default 10 s; 0: none) */
+	bool		dbt;			/* the report can be dbt's sources.json */
 } report_options;
 
 /* Set from the command line by opt_report() (lib/cli/opt.h). */
@@ -104,6 +115,20 @@ void		report_perf(report *r, const char *label, long long value);
 
 /* Raises the report's level (the rows raise it too). */
 void		report_level_at_least(report *r, report_level level);
+
+/*
+ * A sample of metric for Prometheus only (no field of the other formats):
+ * value as text (NULL: none); report_timestamp_sample() takes epoch ms
+ * (< 0: none) and writes Unix seconds, as batch-job timestamps are.
+ */
+void		report_sample(report *r, const char *metric, const char *help, const char *value);
+void		report_timestamp_sample(report *r, const char *metric, const char *help, int64_t ms);
+
+/*
+ * The current row's loaded-at instant for --format=dbt (epoch ms; < 0:
+ * none, a "runtime error" result), and the id it gets there.
+ */
+void		report_loaded_at(report *r, const char *unique_id, int64_t ms);
 
 /*
  * The current row's warning and critical thresholds, in the unit of its

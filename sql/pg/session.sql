@@ -14,3 +14,9 @@ SELECT pg_catalog.set_config('statement_timeout',
          COALESCE($1, pg_catalog.current_setting('statement_timeout')), false),
        pg_catalog.set_config('lock_timeout',
          COALESCE($2, pg_catalog.current_setting('lock_timeout')), false);
+
+-- name: no_jit
+-- For the reports: their statements are short, and the live-lock test of
+-- sql/rules.sql (pg_locks) makes the planner's estimate pass jit_above_cost,
+-- so JIT compilation (about 100 ms) would be most of a report's time.
+SELECT pg_catalog.set_config('jit', 'off', false);

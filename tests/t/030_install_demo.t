@@ -11,6 +11,7 @@ is($code, 0, 'make install DESTDIR=...') or diag($err);
 my $prefix = "$dest/usr/local";
 ok(-f "$prefix/share/ausdash/migrations/0001_core_tables.up.sql", 'migrations installed');
 ok(-f "$prefix/share/man/man7/ausdash.7", 'section 7 man page installed');
+ok(-f "$prefix/share/ausdash/monitoring/ausdash.rules.yml", 'the Prometheus alerting rules installed');
 my @tools = map { m{bin/(ausdash-[a-z]+)$} ? $1 : () } glob("$ROOT/bin/ausdash-*");
 ok(scalar @tools >= 2, 'tools built: ' . join(' ', @tools));
 for my $tool (@tools)

@@ -125,7 +125,7 @@ is_deeply([ map { "$_->{job} $_->{consecutive_failures} $_->{status}" } @{ $side
 
 # --- the formats ----------------------------------------------------------------------
 ($code, $out) = run_command([ 'ausdash-freshness', '--format=nagios', "--at=$at" ]);
-like($out, qr/\AFRESHNESS CRITICAL - 2 of 5 series stale; \d+ of \d+ jobs late or failing: [^|\n]+ \| series=5 stale=2 /,
+like($out, qr/\AFRESHNESS CRITICAL - 2 of 5 series stale, \d+ of \d+ jobs late or failing: [^|;\n]+ \| series=5 stale=2 /,
 	'nagios: one status line naming the worst, with perfdata');
 my ($first, @long) = split /\n/, $out;
 like($first, qr/failing: energy\.cpi\.electricity\.index AU quarterly, prices\.au_made\.all\.index AU daily, abs_housing sync-housing-abs-daily \|/,
@@ -142,6 +142,31 @@ like($out, qr/\AFRESHNESS OK - /, 'nagios: OK');
 ($code, $out) = run_command([ 'ausdash-freshness', '--format=nagios', '--series=energy.wholesale.rrp.au_weighted_aud_mwh', "--at=$at",
 	'--warn-after=5m=10min' ]);
 like($out, qr/\AFRESHNESS WARNING - /, 'nagios: WARNING');
+# dbt's sources.json: valid against the v3 schema, and read as dbt tooling reads it
+{
+	my ($c, $o, $e) = run_command([ 'ausdash-freshness', '--format=dbt', "--at=$at" ]);
+	is($c, 2, 'dbt: the exit code is the report\'s') or diag($e);
+	write_file("$TMP/sources.json", $o);
+	my ($vc, $vo, $ve) = run_command([ 'python3', '-c',
+		'import json, sys, jsonschema; jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))'
+		  . '.validate(json.load(open(sys.argv[2])))',
+		"$ROOT/tests/data/dbt/sources-v3.schema.json", "$TMP/sources.json" ]);
+	is($vc, 0, 'dbt: sources.json validates against the v3 schema') or diag("$vo$ve");
+	my %res = map { ($_->{unique_id} => $_) } @{ $json->decode($o)->{results} };
+	my $cpi = $res{'source.ausdash.series.energy_cpi_electricity_index__AU'};
+	ok($cpi, 'dbt: a result per series, its dots as underscores in the id') or diag(join ' ', sort keys %res);
+	is($cpi->{status}, 'error', 'dbt: a critical series is an error');
+	is($cpi->{adapter_response}{updated_at}, '2025-Q4', 'dbt: the date token, beside...');
+	is($cpi->{max_loaded_at}, '2025-12-01T00:00:00.000Z', '... the instant it stands for');
+	is($cpi->{max_loaded_at_time_ago_in_s}, 7611300, 'dbt: the age in seconds');
+	is_deeply($cpi->{criteria}, { warn_after => { count => 7, period => 'day' },
+		error_after => { count => 21, period => 'day' }, filter => undef }, 'dbt: the thresholds as criteria');
+	my ($job) = grep { /^source\.ausdash\.jobs\.sync-housing-abs-daily$/ } keys %res;
+	is($res{$job // ''}{status}, 'error', 'dbt: a job failing twice is an error too');
+	my ($rc) = run_command([ 'ausdash-runs', '--format=dbt' ]);
+	is($rc, 64, 'dbt is ausdash-freshness\'s format only');
+}
+
 # a monitoring plugin answers UNKNOWN, exit 3, on one line: for a bad option,
 # a dead server, and a table locked past --timeout
 for my $t ('ausdash-freshness', 'ausdash-runs', 'ausdash-parity')
@@ -205,7 +230,10 @@ SKIP:
 mkdir("$TMP/textfile");
 command_exit_is([ 'ausdash-freshness', '--format=prometheus', "--textfile-dir=$TMP/textfile", "--at=$at" ], 2,
 	'--textfile-dir: exit as the report');
-is(slurp_file("$TMP/textfile/ausdash_freshness.prom"), $out, '--textfile-dir: ausdash_freshness.prom has the metrics');
+# (but for when each was written)
+my ($file, $stdout) = (slurp_file("$TMP/textfile/ausdash_freshness.prom"), $out);
+s/^(ausdash_report_generated_timestamp_seconds\S*) \S+$/$1 T/m for $file, $stdout;
+is($file, $stdout, '--textfile-dir: ausdash_freshness.prom has the metrics');
 is_deeply([ glob("$TMP/textfile/.*.prom*") ], [], '--textfile-dir: no temporary file left');
 ($code, $out) = run_command([ 'ausdash-freshness', "--at=$at" ]);
 like($out, qr/^series\s+region\s+cadence\s+updated_at\s+lag_minutes.*status$/m, 'text: an aligned table');
@@ -285,6 +313,7 @@ $blocker->kill_kill;
 {
 	my ($c, $o, $e) = run_command([ 'ausdash-runs', '-v', '--format=json' ]);
 	like($e, qr/^ausdash-runs: info: query runs\/jobs: \d+\.\d{3} ms, \d+ row\(s\)$/m, 'runs -v: the query and its time');
+	like($e, qr/query session\/no_jit: /, 'runs: JIT off for its short statements');
 	($c, $o, $e) = run_command([ 'ausdash-freshness', '-v', '--format=json' ]);
 	like($e, qr/query freshness\/jobs: \d+\.\d{3} ms/, 'freshness -v: the jobs query and its time');
 	like($e, qr/query freshness\/series_latest: \d+\.\d{3} ms/, '... and each series query');
