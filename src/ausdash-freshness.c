@@ -134,7 +134,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
-	report_arm_timeout(&ro, "freshness", &dbo);
+	report_arm_timeout(&ro, "freshness", 10000, &dbo);
 	if (o.all && o.nseries > 0)
 		log_usage_fatal("options --all and --series cannot be used together");
 	return freshness_report(&o, &ro, &dbo);

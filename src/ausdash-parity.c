@@ -43,7 +43,8 @@ help(const char *progname)
 		   "                            atomically instead of standard output\n"
 		   "      --at=TIMESTAMP        judge freshness as of TIMESTAMP (default: now)\n"
 		   "      --timeout=DURATION    give up with UNKNOWN (exit 3) after DURATION\n"
-		   "                            (default: 10s; 0: never)\n"
+		   "                            (default: 10s with --format=nagios, else never;\n"
+		   "                            0: never)\n"
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print more\n"
 		   "  -V, --version             output version information, then exit\n"
@@ -101,7 +102,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
-	report_arm_timeout(&ro, "parity", &dbo);
+	report_arm_timeout(&ro, "parity", ro.fmt == REPORT_NAGIOS ? 10000 : 0, &dbo);
 	if (o.store == NULL)
 		o.store = storeread_default_path();
 	return parity_report(&o, &ro, &dbo);

@@ -105,7 +105,7 @@ main(int argc, char **argv)
 	}
 	opt_no_extra_args(argc, argv, optind);
 	report_options_check(&ro);
-	report_arm_timeout(&ro, "runs", &dbo);
+	report_arm_timeout(&ro, "runs", 10000, &dbo);
 
 	r = report_new("runs", ro.fmt, ro.at_ms);
 	snprintf(at, sizeof(at), "%lld", (long long) ro.at_ms);

@@ -93,7 +93,7 @@ report_options_init(report_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->at_ms = timeutil_epoch_ms();
-	o->timeout_ms = 10000;
+	o->timeout_ms = -1;			/* the report's default */
 }
 
 static void upper(sbuf *out, const char *s);
@@ -113,16 +113,18 @@ on_timeout(int signo)
 }
 
 void
-report_arm_timeout(const report_options *o, const char *name, db_options *dbo)
+report_arm_timeout(const report_options *o, const char *name, long default_ms,
+				   db_options *dbo)
 {
 	struct sigaction sa;
-	long		s = (o->timeout_ms + 999) / 1000;
+	long		ms = o->timeout_ms >= 0 ? o->timeout_ms : default_ms;
+	long		s = (ms + 999) / 1000;
 
-	if (o->timeout_ms <= 0)
+	if (ms <= 0)
 		return;
 	dbo->connect_timeout_s = s < 2 ? 2 : s;	/* libpq's least */
 	if (dbo->statement_timeout_ms < 0)
-		dbo->statement_timeout_ms = o->timeout_ms;
+		dbo->statement_timeout_ms = ms;
 	/* Nagios reads stdout; the other formats say it on stderr ("-" marks it) */
 	if (o->fmt == REPORT_NAGIOS)
 	{
@@ -131,12 +133,12 @@ report_arm_timeout(const report_options *o, const char *name, db_options *dbo)
 		sbuf_init(&up);
 		upper(&up, name);
 		snprintf(timeout_line, sizeof(timeout_line), "%s UNKNOWN - timed out after %ld ms "
-				 "(--timeout)\n", up.data, o->timeout_ms);
+				 "(--timeout)\n", up.data, ms);
 		sbuf_release(&up);
 	}
 	else
 		snprintf(timeout_line, sizeof(timeout_line), "-%s: error: timed out after %ld ms "
-				 "(--timeout)\n", log_progname(), o->timeout_ms);
+				 "(--timeout)\n", log_progname(), ms);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_timeout;
 	sigaction(SIGALRM, &sa, NULL);

@@ -57,20 +57,22 @@ typedef struct report_options
 	report_format fmt;
 	const char *textfile_dir;
 	int64_t		at_ms;			/* --at, else now */
-	long		timeout_ms;		/* --timeout (default 10 s; 0: none) */
+	long		timeout_ms;		/* --timeout (0: none), or -1: the report's default */
 	bool		dbt;			/* the report can be dbt's sources.json */
 } report_options;
 
 /* Set from the command line by opt_report() (lib/cli/opt.h). */
 void		report_options_init(report_options *o);
 /*
- * Bounds the report by o->timeout_ms, as a monitoring check must be: the
+ * Bounds the report by o->timeout_ms (unset: default_ms; 0: no bound), as a
+ * monitoring check must be: the
  * connection's connect_timeout and (unless --statement-timeout says
  * otherwise) statement_timeout, so that a locked table ends in UNKNOWN
  * like any other database error; and an alarm over the whole run that
  * ends it with UNKNOWN (exit 3) when that is not enough.
  */
-void		report_arm_timeout(const report_options *o, const char *name, db_options *dbo);
+void		report_arm_timeout(const report_options *o, const char *name, long default_ms,
+							   db_options *dbo);
 
 /* Usage errors between them (exits). */
 void		report_options_check(const report_options *o);
