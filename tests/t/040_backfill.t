@@ -149,9 +149,10 @@ sub store_vs_db
 
 sub reset_db
 {
+	# (CASCADE: the dashboard's price warehouse, migration 0008, refers to them)
 	$node->psql('TRUNCATE public.observations, public.raw_snapshots, public.source_cursors, '
 		  . 'public.ingestion_runs, public.price_intake_batches, public.unresolved_price_items, '
-		  . 'public.store_meta');
+		  . 'public.store_meta CASCADE');
 }
 
 # --- the real stores ----------------------------------------------------------

@@ -21,9 +21,10 @@ command_ok([ 'ausdash-migrate', '-q', 'up' ], 'schema migrated');
 
 sub reset_db
 {
+	# (CASCADE: the dashboard's price warehouse, migration 0008, refers to them)
 	$node->psql('TRUNCATE public.observations, public.raw_snapshots, public.source_cursors, '
 		  . 'public.sources, public.price_intake_batches, public.unresolved_price_items, '
-		  . 'public.store_meta');
+		  . 'public.store_meta CASCADE');
 	$node->psql("DELETE FROM public.ingestion_runs");
 }
 

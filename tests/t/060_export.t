@@ -28,8 +28,9 @@ my %catalog = map { $_ => 1 } split /,/,
 
 sub reset_db
 {
+	# (CASCADE: the dashboard's price warehouse, migration 0008, refers to them)
 	$node->psql('TRUNCATE public.observations, public.raw_snapshots, public.source_cursors, '
-		  . 'public.price_intake_batches, public.unresolved_price_items, public.store_meta');
+		  . 'public.price_intake_batches, public.unresolved_price_items, public.store_meta CASCADE');
 	$node->psql('DELETE FROM public.ingestion_runs');
 	$node->psql("DELETE FROM public.sources WHERE source_id NOT IN ('"
 		  . join("','", sort keys %catalog) . "')");
