@@ -9,12 +9,15 @@
 #include "base/mem.h"
 #include "base/banned.h"
 
-/* Under AddressSanitizer, let malloc return NULL as glibc's does. */
+/*
+ * Under AddressSanitizer, let malloc return NULL as glibc's does, and do
+ * not count as a leak what an exit on out-of-memory leaves behind.
+ */
 const char *__asan_default_options(void);
 const char *
 __asan_default_options(void)
 {
-	return "allocator_may_return_null=1";
+	return "allocator_may_return_null=1:detect_leaks=0";
 }
 
 static void
@@ -50,7 +53,9 @@ test_out_of_memory(void **state)
 	{
 		assert_int_equal(unit_in_child(fns[i], NULL, STDERR_FILENO, err, sizeof(err)),
 						 AUSDASH_EXIT_SOFTWARE);
-		assert_string_equal(err, want);
+		/* (under AddressSanitizer its own warning comes first) */
+		assert_true(strlen(err) >= strlen(want));
+		assert_string_equal(err + strlen(err) - strlen(want), want);
 	}
 }
 
