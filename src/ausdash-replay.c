@@ -14,6 +14,7 @@
 #include "load/ingest.h"
 #include "cli/ingestopt.h"
 #include "run/ingestrun.h"
+#include "run/lifecycle.h"
 #include "base/isotime.h"
 #include "base/log.h"
 #include "cli/opt.h"
@@ -102,7 +103,7 @@ replay(ingestrun *r, const char *since, const char *until, const char *snapshot)
 		}
 		snprintf(name, sizeof(name), "snapshot %s", id);
 		log_debug("replaying %s (%s, captured %s)", id, fmt->name, PQgetvalue(res, i, 1));
-		ok = !ingestrun_interrupted() && ingest_prepare(r->in, fmt) &&
+		ok = !lifecycle_interrupted() && ingest_prepare(r->in, fmt) &&
 			ingest_payload(r->in, fmt, name, PQgetvalue(res, i, 1), PQgetvalue(res, i, 3),
 						   PQgetlength(res, i, 3));
 		r->snapshots += ok;

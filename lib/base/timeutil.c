@@ -8,15 +8,6 @@
 #include "base/timeutil.h"
 #include "base/banned.h"
 
-long
-timeutil_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t
 timeutil_now_us(void)
 {
@@ -24,6 +15,12 @@ timeutil_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long
+timeutil_now_ms(void)
+{
+	return (long) (timeutil_now_us() / 1000);
 }
 
 int64_t

@@ -75,12 +75,6 @@ ingestrun_start(ingestrun *r, const db_options *dbo)
 		exit(ingestrun_end(r, false));
 }
 
-bool
-ingestrun_interrupted(void)
-{
-	return lifecycle_interrupted();
-}
-
 /* --- summary --------------------------------------------------------------- */
 
 static void

@@ -94,9 +94,6 @@ void		ingestrun_start(ingestrun *r, const db_options *dbo);
 int			ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input,
 							  const sbuf *raw, bool too_large);
 
-/* True when a signal asked the run to stop. */
-bool		ingestrun_interrupted(void);
-
 /*
  * Ends the run: ok, commits (or rolls back a dry run) with the run's row;
  * otherwise rolls back and records the run as failed.  Then, for the store
