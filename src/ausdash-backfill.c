@@ -33,16 +33,16 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s loads a whole live-store.json into PostgreSQL: every entity, in one\n"
-		   "transaction, logged in ingestion_runs.\n\n", progname);
+	printf("%s loads a whole live-store.json into PostgreSQL: every entity,\n"
+		   "in one transaction, logged in ingestion_runs.\n\n", progname);
 	printf("Usage:\n"
 		   "  %s [OPTION]... [FILE|-]\n\n", progname);
 	printf("FILE defaults to $AUS_DASH_STORE_PATH, else ./" STOREREAD_DEFAULT_PATH "; \"-\" reads\n"
 		   "standard input.\n");
 	printf("\nOptions:\n"
 		   "  -n, --dry-run             read, check, stage and merge, report, then roll back\n"
-		   "      --ignore-unknown      skip unknown top-level keys and record fields (with a\n"
-		   "                            warning) instead of failing\n"
+		   "      --ignore-unknown      skip unknown top-level keys and record fields\n"
+		   "                            (with a warning) instead of failing\n"
 		   "      --index-build=WHEN    into an empty table, build its indexes \"during\" the\n"
 		   "                            insert or \"after\" it (faster; readers of the table\n"
 		   "                            wait until the run commits); \"auto\" (default):\n"
@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	backfill_options_init(&o);
 
-	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "nqvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;

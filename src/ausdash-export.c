@@ -21,8 +21,9 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s writes the database out as a live-store.json, every entity, from one\n"
-		   "consistent snapshot: the way back to the dashboard's file store.\n\n", progname);
+	printf("%s writes the database out as a live-store.json, every entity,\n"
+		   "from one consistent snapshot: the way back to the dashboard's file store.\n\n",
+		   progname);
 	printf("Usage:\n"
 		   "  %s [OPTION]...\n\n", progname);
 	printf("Options:\n"
@@ -57,7 +58,7 @@ main(int argc, char **argv)
 	opt_init(argv);
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
-	while ((c = getopt_long(argc, argv, "d:o:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "o:qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;

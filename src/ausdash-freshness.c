@@ -26,9 +26,10 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s reports how fresh the dashboard's series and sources are: per series and\n"
-		   "region the latest date, its lag and status, computed as the dashboard's API\n"
-		   "computes them; per source the age of its last successful run and its failures.\n\n",
+	printf("%s reports how fresh the dashboard's series and sources are:\n"
+		   "per series and region the latest date, its lag and status, computed as the\n"
+		   "dashboard's API computes them; per source the age of its last successful run\n"
+		   "and its failures.\n\n",
 		   progname);
 	printf("Usage:\n"
 		   "  %s [OPTION]...\n\n", progname);
@@ -105,7 +106,7 @@ main(int argc, char **argv)
 	report_options_init(&ro);
 	ro.dbt = true;
 	freshness_options_init(&o);
-	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
 			continue;

@@ -42,9 +42,9 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s takes one source feed payload (a file or standard input), stores it as a\n"
-		   "raw snapshot, maps it to observations and merges them, with the source's\n"
-		   "cursor and the run, in one transaction.\n\n", progname);
+	printf("%s takes one source feed payload (a file or standard input),\n"
+		   "stores it as a raw snapshot, maps it to observations and merges them, with\n"
+		   "the source's cursor and the run, in one transaction.\n\n", progname);
 	printf("Usage:\n"
 		   "  %s --source=SOURCE_ID [OPTION]... [FILE|-]\n\n", progname);
 	printf("FILE defaults to standard input.\n");
@@ -56,7 +56,8 @@ help(const char *progname)
 		   "                            $AUS_DASH_INGEST_BACKEND, else postgres)\n"
 		   "      --store=FILE          the store of the store and dual backends (default:\n"
 		   "                            $AUS_DASH_STORE_PATH, else ./" STOREREAD_DEFAULT_PATH ")\n"
-		   "      --list-formats        list the formats and the sources' defaults, then exit\n"
+		   "      --list-formats        list the formats and the sources' defaults, then\n"
+		   "                            exit\n"
 		   "      --mode=MODE           the run's mode: scheduled (default) or manual\n"
 		   "      --no-footer-check     accept AEMO files whose END OF REPORT line count\n"
 		   "                            disagrees (trimmed extracts)\n");
@@ -142,7 +143,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	ingestrun_init(&r, "ausdash-ingest");
 
-	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "f:ns:qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) ||
 			ingestopt_option(&r, c, optarg))

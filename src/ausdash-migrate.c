@@ -30,7 +30,8 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s applies, rolls back, verifies and shows ausdash's schema migrations.\n\n", progname);
+	printf("%s applies, rolls back, verifies and shows ausdash's schema\n"
+		   "migrations.\n\n", progname);
 	printf("Usage:\n"
 		   "  %s [OPTION]... up [--to=VERSION]\n"
 		   "  %s [OPTION]... down --to=VERSION --confirm\n"
@@ -39,10 +40,11 @@ help(const char *progname)
 		   "  %s [OPTION]... repair --to=VERSION\n", progname, progname, progname, progname,
 		   progname);
 	printf("\nCommands:\n"
-		   "  up                        apply pending migrations, each in its own transaction\n"
-		   "  down                      roll back applied migrations above VERSION, newest first\n"
-		   "  status                    list every version: applied, pending, failed, changed\n"
-		   "                            or missing (exit status as for verify)\n"
+		   "  up                        apply pending migrations, one transaction each\n"
+		   "  down                      roll back applied migrations above VERSION,\n"
+		   "                            newest first\n"
+		   "  status                    list every version: applied, pending, failed,\n"
+		   "                            changed or missing (exit status as for verify)\n"
 		   "  verify                    check the ledger against the files; change nothing\n"
 		   "  baseline                  record versions up to VERSION as applied, without\n"
 		   "                            running them (for a schema created by other means)\n"
@@ -53,20 +55,22 @@ help(const char *progname)
 		   "      --allow-destructive   apply destructive statements without the file marker\n"
 		   "      --allow-out-of-order  apply pending versions older than the newest applied\n"
 		   "      --confirm             required by \"down\"\n"
-		   "      --dir=DIR             migrations directory (default: the installed one,\n"
-		   "                            else the source tree's sql/migrations)\n"
+		   "      --dir=DIR             migrations directory (default: the one beside\n"
+		   "                            the executable, PREFIX/share/ausdash/migrations)\n"
 		   "  -n, --dry-run             say what up or down would do; change nothing\n"
-		   "      --lock-wait=DURATION  how long to wait for another migrate run (default: 30s)\n"
+		   "      --lock-wait=DURATION  how long to wait for another migrate run\n"
+		   "                            (default: 30s)\n"
 		   "  -q, --quiet               print errors only\n"
 		   "      --to=VERSION          stop at VERSION (up, down, baseline, repair)\n"
 		   "  -v, --verbose             say what is done (repeat for more)\n"
 		   "  -V, --version             output version information, then exit\n"
 		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
-	printf("\nExit status: 0 done; 1 a migration failed (rolled back); 10 an applied file changed;\n"
-		   "11 duplicate versions; 12 an applied version is missing; 13 out-of-order version;\n"
-		   "14 destructive statement; 15 a no-transaction migration failed partway; 64 usage;\n"
-		   "65 a file does not parse; 69 database unavailable; 75 lock held.\n");
+	printf("\nExit status: 0 done; 1 a migration failed (rolled back); 10 an applied\n"
+		   "file changed; 11 duplicate versions; 12 an applied version is missing;\n"
+		   "13 out-of-order version; 14 destructive statement; 15 a no-transaction\n"
+		   "migration failed partway; 64 usage; 65 a file does not parse; 69 database\n"
+		   "unavailable; 75 lock held.\n");
 }
 
 int
@@ -104,7 +108,7 @@ main(int argc, char **argv)
 	opt_handle_help_version(argc, argv, help);
 	db_options_init(&dbo);
 
-	while ((c = getopt_long(argc, argv, "d:nqvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "nqvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
 			continue;

@@ -30,7 +30,7 @@ help(const char *progname)
 		   "differ, the latest point per series and region, and the key series' freshness.\n\n",
 		   progname);
 	printf("Usage:\n"
-		   "  %s --store=FILE [OPTION]...\n\n", progname);
+		   "  %s [--store=FILE] [OPTION]...\n\n", progname);
 	printf("Options:\n"
 		   "      --store=FILE          the store to compare (default: $AUS_DASH_STORE_PATH,\n"
 		   "                            else ./" STOREREAD_DEFAULT_PATH ")\n"
@@ -79,7 +79,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	dbo.timing = true;			/* -v: each query with its time */
 	report_options_init(&ro);
-	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
 			continue;

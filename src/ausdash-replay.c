@@ -31,9 +31,9 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s re-runs the current mapping over a source's stored raw snapshots, in\n"
-		   "capture order, and merges the observations, the cursor and the run in one\n"
-		   "transaction (run mode \"replay\").\n\n", progname);
+	printf("%s re-runs the current mapping over a source's stored raw\n"
+		   "snapshots, in capture order, and merges the observations, the cursor and the\n"
+		   "run in one transaction (run mode \"replay\").\n\n", progname);
 	printf("Usage:\n"
 		   "  %s --source=SOURCE_ID [OPTION]...\n\n", progname);
 	printf("Options:\n"
@@ -139,7 +139,7 @@ main(int argc, char **argv)
 	db_options_init(&dbo);
 	ingestrun_init(&r, "ausdash-replay");
 
-	while ((c = getopt_long(argc, argv, "d:f:ns:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "f:ns:qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || ingestopt_option(&r, c, optarg))
 			continue;

@@ -25,9 +25,9 @@ enum
 static void
 help(const char *progname)
 {
-	printf("%s reports the health of the run ledger per job: the last run and the last\n"
-		   "success with their ages, consecutive failures, rows over a window, and runs\n"
-		   "that are running, too long, or abandoned.\n\n", progname);
+	printf("%s reports the health of the run ledger per job: the last run\n"
+		   "and the last success with their ages, consecutive failures, rows over a\n"
+		   "window, and runs that are running, too long, or abandoned.\n\n", progname);
 	printf("Usage:\n"
 		   "  %s [OPTION]...\n\n", progname);
 	printf("Options:\n"
@@ -83,7 +83,7 @@ main(int argc, char **argv)
 	dbo.timing = true;			/* -v: each query with its time */
 	dbo.no_jit = true;			/* short statements (sql/pg/session.sql) */
 	report_options_init(&ro);
-	while ((c = getopt_long(argc, argv, "d:qvV?", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "qvV?", long_options, NULL)) != -1)
 	{
 		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
 			continue;

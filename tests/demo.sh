@@ -43,3 +43,9 @@ ausdash-export -o "$dir/export.json"
 ausdash-parity --store="$dir/export.json" --format=nagios || echo "(exit status $?)"
 echo "== ausdash-runs"
 ausdash-runs || echo "(exit status $?: see ausdash-runs(1))"
+
+# the cluster keeps running: say how to reach it (its env file sets PG*)
+abs=$(cd "$dir" && pwd)
+echo "== the demo cluster is running; to use it from your shell:"
+echo "  . '$abs/env'"
+echo "  export PATH=\"$root/bin:\$PATH\"   # then e.g. ausdash-runs (make demo-clean stops it)"

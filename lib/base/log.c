@@ -85,10 +85,18 @@ colour(void)
 {
 	if (use_colour < 0)
 	{
+		const char *pg_color = getenv("PG_COLOR");
 		const char *term = getenv("TERM");
 
-		use_colour = log_stderr_is_tty() && getenv("NO_COLOR") == NULL &&
-			term != NULL && strcmp(term, "dumb") != 0;
+		/* as PostgreSQL's tools: PG_COLOR=always|auto|never; else NO_COLOR */
+		if (pg_color && strcmp(pg_color, "always") == 0)
+			use_colour = 1;
+		else if (pg_color && strcmp(pg_color, "never") == 0)
+			use_colour = 0;
+		else
+			use_colour = log_stderr_is_tty() &&
+				((pg_color && strcmp(pg_color, "auto") == 0) || getenv("NO_COLOR") == NULL) &&
+				term != NULL && strcmp(term, "dumb") != 0;
 	}
 	return use_colour == 1;
 }
@@ -272,7 +280,8 @@ log_progress(const char *fmt,...)
 	va_list		ap;
 	sbuf		line;
 
-	if (threshold > LOG_LEVEL_INFO && !log_stderr_is_tty())
+	/* a terminal's line, unless -q; elsewhere a line of its own at -v */
+	if (log_stderr_is_tty() ? threshold > LOG_LEVEL_WARNING : threshold > LOG_LEVEL_INFO)
 		return;
 	sbuf_init(&line);
 	sbuf_appendf(&line, "%s: ", progname);
@@ -287,6 +296,16 @@ log_progress(const char *fmt,...)
 	else
 		fprintf(stderr, "%s\n", line.data);
 	sbuf_release(&line);
+}
+
+void
+log_progress_clear(void)
+{
+	if (progress_pending)
+	{
+		fputs("\r\033[K", stderr);
+		progress_pending = false;
+	}
 }
 
 bool

@@ -64,8 +64,13 @@ void		log_usage_hint(void);
  * Static storage, overwritten by the next error.
  */
 const char *log_last_error(void);
-/* Writes a progress line to stderr (overwriting on a terminal). */
+/*
+ * Writes a progress line to stderr: on a terminal overwriting the last one
+ * (not with -q), elsewhere as a line of its own (only with -v).
+ */
 void		log_progress(const char *fmt,...) AUSDASH_PRINTF(1, 2);
+/* Erases a progress line left on the terminal. */
+void		log_progress_clear(void);
 /* True when stderr is a terminal. */
 bool		log_stderr_is_tty(void);
 

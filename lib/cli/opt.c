@@ -221,6 +221,11 @@ opt_print_connection_help(void)
 	printf("\nConnection options:\n"
 		   "  -d, --dbname=CONNSTR      database connection string or URI\n"
 		   "                            (default: $DATABASE_URL, else libpq's PG* variables)\n"
+		   "  -h, --host=HOSTNAME       database server host or socket directory\n"
+		   "  -p, --port=PORT           database server port\n"
+		   "  -U, --username=USERNAME   database user name\n"
+		   "  -w, --no-password         never prompt for a password\n"
+		   "  -W, --password            prompt for a password before connecting\n"
 		   "      --statement-timeout=DURATION\n"
 		   "                            abort any statement that takes longer (e.g. 30s)\n"
 		   "      --lock-timeout=DURATION\n"
@@ -296,6 +301,24 @@ opt_connection(db_options *o, int c, const char *arg)
 	{
 		case 'd':
 			db_options_set_dbname(o, (char *) arg);
+			return true;
+		case 'h':
+			o->host = arg;
+			return true;
+		case 'p':
+			/* a port, or libpq's comma-separated list of them */
+			if (*arg == '\0' || strspn(arg, "0123456789,") != strlen(arg))
+				log_usage_fatal("invalid value \"%s\" for option -p/--port", arg);
+			o->port = arg;
+			return true;
+		case 'U':
+			o->user = arg;
+			return true;
+		case 'w':
+			o->prompt = DB_PROMPT_NEVER;
+			return true;
+		case 'W':
+			o->prompt = DB_PROMPT_ALWAYS;
 			return true;
 		case OPT_STATEMENT_TIMEOUT:
 			if (!opt_parse_duration_ms(arg, "--statement-timeout", 1, 2147483647L, &ms))

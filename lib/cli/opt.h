@@ -84,15 +84,23 @@ enum
 	OPT_REPORT_TIMEOUT
 };
 
-/* The shared connection options' entries in a getopt_long table ("d:"). */
+/* The shared connection options' letters, for getopt_long's optstring. */
+#define OPT_CONNECTION_SHORT "d:h:p:U:wW"
+
+/* The shared connection options' entries in a getopt_long table. */
 #define OPT_CONNECTION_LONG_OPTIONS \
 	{"dbname", required_argument, NULL, 'd'}, \
+	{"host", required_argument, NULL, 'h'}, \
+	{"port", required_argument, NULL, 'p'}, \
+	{"username", required_argument, NULL, 'U'}, \
+	{"no-password", no_argument, NULL, 'w'}, \
+	{"password", no_argument, NULL, 'W'}, \
 	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, \
 	{"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT}
 
 /*
- * Handles one shared connection option ('d', OPT_STATEMENT_TIMEOUT,
- * OPT_LOCK_TIMEOUT) into o.  Returns true when c was one of them; exits
+ * Handles one shared connection option (-d, -h, -p, -U, -w, -W,
+ * OPT_STATEMENT_TIMEOUT, OPT_LOCK_TIMEOUT) into o.  Returns true when c was one of them; exits
  * with a usage error on a bad value.
  */
 bool		opt_connection(db_options *o, int c, const char *arg);

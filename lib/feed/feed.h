@@ -93,6 +93,8 @@ typedef struct feed_format
 	bool		needs_map;		/* reads the series code mapping */
 	const char *summary;		/* one line for --help and the man page */
 	bool		(*parse) (feed *f, const char *buf, size_t len);
+	/* true when the payload's first bytes say it is this format; may be NULL */
+	bool		(*sniff) (const char *buf, size_t len);
 } feed_format;
 
 typedef struct feed_source

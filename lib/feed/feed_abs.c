@@ -118,11 +118,11 @@ parse_abs_cpi(feed *f, const char *buf, size_t len)
 const feed_format feed_abs_housing = {
 	"abs-housing-json", "application/json", NULL, false, false,
 	"ABS housing JSON ({observations:[{series_id, region_code, date, value, unit}]})",
-	parse_abs_housing
+	parse_abs_housing, NULL
 };
 
 const feed_format feed_abs_cpi = {
 	"abs-cpi-json", "application/json", NULL, false, false,
 	"ABS CPI electricity JSON ({observations:[{region_code, date, value, unit}]}, quarters)",
-	parse_abs_cpi
+	parse_abs_cpi, NULL
 };

@@ -271,10 +271,24 @@ parse_mms(feed *f, const char *buf, size_t len)
 	return ok;
 }
 
+/* Every MMS file starts with its C record: "C,NEMP.WORLD,<report>,AEMO,..." */
+static bool
+sniff_mms(const char *buf, size_t len)
+{
+	static const char sig[] = "C,NEMP.WORLD,";
+
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+	{
+		buf += 3;
+		len -= 3;
+	}
+	return len >= sizeof(sig) - 1 && memcmp(buf, sig, sizeof(sig) - 1) == 0;
+}
+
 const feed_format feed_aemo_mms = {
 	"aemo-mms", "text/csv", NULL, false, false,
 	"AEMO NEMweb MMS C/I/D CSV (DISPATCH PRICE and REGIONSUM, DREGION, TRADING PRICE)",
-	parse_mms
+	parse_mms, sniff_mms
 };
 
 /* --- the aemo.com.au dashboard 5MIN JSON ---------------------------------- */
@@ -372,7 +386,7 @@ parse_5min(feed *f, const char *buf, size_t len)
 const feed_format feed_aemo_5min_json = {
 	"aemo-5min-json", "application/json", NULL, false, false,
 	"the aemo.com.au dashboard 5MIN JSON ({\"5MIN\":[...]}, NEM time)",
-	parse_5min
+	parse_5min, NULL
 };
 
 #define NEM_URL "https://www.aemo.com.au/energy-systems/electricity/national-electricity-market-nem/data-nem/data-dashboard-nem"
@@ -458,5 +472,5 @@ parse_source_mix(feed *f, const char *buf, size_t len)
 const feed_format feed_aemo_source_mix = {
 	"source-mix-json", "application/json", NULL, false, false,
 	"AEMO NEM/WEM operational fuel mix JSON ({interval_start_utc, data:[...]})",
-	parse_source_mix
+	parse_source_mix, NULL
 };

@@ -247,11 +247,11 @@ parse_aer_dmo(feed *f, const char *buf, size_t len)
 const feed_format feed_aer_prd = {
 	"aer-prd-json", "application/json", NULL, false, false,
 	"AER product reference JSON: residential annual bill mean and median, AU and regions",
-	parse_aer_prd
+	parse_aer_prd, NULL
 };
 
 const feed_format feed_aer_dmo = {
 	"aer-dmo-json", "application/json", "sync-energy-benchmark-dmo-daily", false, false,
 	"AER product reference JSON as the DMO benchmark (regional means, AU their mean)",
-	parse_aer_dmo
+	parse_aer_dmo, NULL
 };

@@ -107,7 +107,7 @@ parse_ndjson(feed *f, const char *buf, size_t len)
 const feed_format feed_generic_ndjson = {
 	"ndjson", "application/x-ndjson", NULL, false, false,
 	"observations as NDJSON, one object a line, with the store's field names",
-	parse_ndjson
+	parse_ndjson, NULL
 };
 
 /* --- CSV -------------------------------------------------------------------- */
@@ -190,5 +190,5 @@ parse_csv(feed *f, const char *buf, size_t len)
 const feed_format feed_generic_csv = {
 	"csv", "text/csv", NULL, false, false,
 	"observations as CSV, a header of the store's field names, one row each",
-	parse_csv
+	parse_csv, NULL
 };

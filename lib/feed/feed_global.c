@@ -118,13 +118,13 @@ parse_entsoe(feed *f, const char *buf, size_t len)
 const feed_format feed_global_eia = {
 	"eia-wholesale-json", "application/json", NULL, false, false,
 	"the dashboard's EIA JSON ({wholesale:[...]}: US wholesale prices, USD/MWh)",
-	parse_eia
+	parse_eia, NULL
 };
 
 const feed_format feed_global_entsoe = {
 	"entsoe-json", "application/json", NULL, false, false,
 	"the dashboard's ENTSO-E JSON ({data:[...]}: day-ahead prices, EUR/MWh)",
-	parse_entsoe
+	parse_entsoe, NULL
 };
 
 /* The NEA proxy: a yearly CNY/kWh price, stored per MWh (x 1000), modeled. */
@@ -189,5 +189,5 @@ parse_nea(feed *f, const char *buf, size_t len)
 const feed_format feed_global_nea = {
 	"nea-json", "application/json", NULL, false, false,
 	"the dashboard's NEA China proxy JSON ({points:[{countryCode, period, priceCnyKwh}]})",
-	parse_nea
+	parse_nea, NULL
 };

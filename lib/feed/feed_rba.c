@@ -206,7 +206,7 @@ parse_rba_table(feed *f, const char *buf, size_t len)
 const feed_format feed_rba_table = {
 	"rba-table", "text/csv", NULL, true, true,
 	"an RBA statistical table CSV (F1, D5, F6, ...; Series ID mapped through the series table)",
-	parse_rba_table
+	parse_rba_table, NULL
 };
 
 #define RBA_URL "https://www.rba.gov.au/statistics/interest-rates/"
@@ -307,5 +307,5 @@ parse_rba_rates(feed *f, const char *buf, size_t len)
 const feed_format feed_rba_rates = {
 	"rba-rates-csv", "text/csv", NULL, false, false,
 	"the dashboard's RBA rates CSV (date,oo_variable_pct,oo_fixed_pct)",
-	parse_rba_rates
+	parse_rba_rates, NULL
 };

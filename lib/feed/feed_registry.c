@@ -62,6 +62,15 @@ feed_registry_format(const char *name)
 	return NULL;
 }
 
+const feed_format *
+feed_registry_sniff(const char *buf, size_t len)
+{
+	for (int i = 0; feed_registry_formats[i]; i++)
+		if (feed_registry_formats[i]->sniff && feed_registry_formats[i]->sniff(buf, len))
+			return feed_registry_formats[i];
+	return NULL;
+}
+
 const feed_source *
 feed_registry_source(const char *source_id)
 {

@@ -409,5 +409,5 @@ parse_wholesale_csv(feed *f, const char *buf, size_t len)
 const feed_format feed_wholesale_csv = {
 	"wholesale-csv", "text/csv", NULL, false, false,
 	"the dashboard's wholesale CSV (SETTLEMENTDATE,REGIONID,RRP,TOTALDEMAND)",
-	parse_wholesale_csv
+	parse_wholesale_csv, NULL
 };

@@ -7,6 +7,7 @@
 #include "pg/db.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/progress.h"
 #include "base/sbuf.h"
 #include "pg/sqlset.h"
 #include "load/stage.h"
@@ -490,6 +491,11 @@ run_column(stage *s, const PGresult *res, int col)
 	{
 		long		t0 = timeutil_now_ms();
 
+		if (col == 0)
+			progress_step("dropping index %d/%d", i + 1, PQntuples(res));
+		else
+			progress_step("building index %d/%d", i + 1, PQntuples(res));
+
 		if (!db_command(s->conn, PQgetvalue(res, i, col), 0, NULL))
 			return false;
 		log_debug("%s (%ld ms)", PQgetvalue(res, i, col), timeutil_now_ms() - t0);
@@ -533,7 +539,8 @@ insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **h
 	}
 	*how = indexes ? "insert into empty table, then build its indexes" :
 		"insert into empty table";
-	res = PQexec(s->conn, entity_sql(s, d, indexes ? SQL_INSERT_UNINDEXED : SQL_INSERT));
+	progress_step("inserting");
+	res = db_exec(s->conn, entity_sql(s, d, indexes ? SQL_INSERT_UNINDEXED : SQL_INSERT), 0, NULL);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 	{
@@ -570,7 +577,9 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 
 	if (!s->created[slot] || c->staged == 0)
 		return true;
-	res = PQexec(s->conn, entity_sql(s, d, SQL_DEDUPE));
+	progress_phase("merging %s (%d/%d)", d->name, slot + 1, entity_count);
+	progress_step("deduplicating");
+	res = db_exec(s->conn, entity_sql(s, d, SQL_DEDUPE), 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		log_error("could not dedupe the staged %s", d->name);
@@ -589,6 +598,8 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
 	distinct = c->staged - c->duplicates - c->conflicts;
+	if (!empty)
+		progress_step("merging");
 	if (empty ? !insert_into_empty(s, d, distinct, &how) :
 		!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
 		return false;
@@ -602,6 +613,8 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		return false;
 	}
 	/* the merge verified itself; an insert is verified by a second pass */
+	if (empty)
+		progress_step("verifying");
 	if (empty && !run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
 		return false;
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "

@@ -4,11 +4,14 @@
 #include "base/common.h"
 
 #include <ctype.h>
+#include <poll.h>
 #include <signal.h>
 
 #include "pg/db.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/progress.h"
+#include "base/prompt.h"
 #include "base/sbuf.h"
 #include "pg/sqlset.h"
 #include "base/timeutil.h"
@@ -20,6 +23,10 @@ void
 db_options_init(db_options *o)
 {
 	o->dbname = NULL;
+	o->host = NULL;
+	o->port = NULL;
+	o->user = NULL;
+	o->prompt = DB_PROMPT_DEFAULT;
 	o->statement_timeout_ms = -1;
 	o->lock_timeout_ms = -1;
 	o->timing = false;
@@ -240,26 +247,95 @@ give_up(PGconn *conn, int fail_code)
 	exit(fail_code);
 }
 
-PGconn *
-db_connect(const db_options *o, int fail_code)
+/*
+ * A string libpq would read as a connection string rather than a database
+ * name (libpq's recognized_connection_string()): a URI, or one with '='.
+ */
+static bool
+is_connection_string(const char *s)
 {
-	const char *keywords[4];
-	const char *values[4];
+	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0 ||
+		strchr(s, '=') != NULL;
+}
+
+/* A malformed connection string is the user's to fix: a usage error. */
+static void
+check_conninfo(const char *conninfo, const char *from)
+{
+	PQconninfoOption *opts;
+	char	   *err = NULL;
+
+	if (!is_connection_string(conninfo))
+		return;
+	if ((opts = PQconninfoParse(conninfo, &err)) != NULL)
+	{
+		PQconninfoFree(opts);
+		return;
+	}
+	{
+		char	   *msg = db_redact(err ? err : "out of memory", conninfo);
+		size_t		len = strlen(msg);
+
+		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+			msg[--len] = '\0';
+		log_error("invalid connection string in %s: %s", from, msg);
+		free(msg);
+	}
+	PQfreemem(err);
+	log_usage_exit();
+}
+
+/* The hint for a refused connection: a password's three homes, or the usual places. */
+static void
+connect_hint(PGconn *conn, const char *msg)
+{
+	if (PQconnectionNeedsPassword(conn) || PQconnectionUsedPassword(conn) ||
+		strstr(msg, "authentication failed") != NULL)
+		log_hint("Give the password with -W (a prompt), in ~/.pgpass (or the file "
+				 "PGPASSFILE names), in PGPASSWORD, or through a service "
+				 "(PGSERVICE); see \"The Password File\" in libpq's manual.");
+	else
+		log_hint("Check -d/--dbname (or -h, -p, -U), DATABASE_URL or the PGHOST, PGPORT, "
+				 "PGUSER and PGDATABASE variables, and that the server is running.");
+}
+
+/* One attempt, with the password when there is one. */
+static PGconn *
+connect_once(const db_options *o, const char *conninfo, const char *password)
+{
+	const char *keywords[9];
+	const char *values[9];
 	char		ct[32];
-	const char *conninfo = o->dbname;
-	PGconn	   *conn;
 	int			n = 0;
 
-	if (conninfo == NULL || *conninfo == '\0')
-	{
-		conninfo = getenv("DATABASE_URL");
-		if (conninfo && *conninfo == '\0')
-			conninfo = NULL;
-	}
+	/*
+	 * The connection string first: with expand_dbname, later entries
+	 * override what it says, so -h, -p and -U win over -d and DATABASE_URL.
+	 */
 	if (conninfo)
 	{
 		keywords[n] = "dbname";
 		values[n++] = conninfo;
+	}
+	if (o->host)
+	{
+		keywords[n] = "host";
+		values[n++] = o->host;
+	}
+	if (o->port)
+	{
+		keywords[n] = "port";
+		values[n++] = o->port;
+	}
+	if (o->user)
+	{
+		keywords[n] = "user";
+		values[n++] = o->user;
+	}
+	if (password)
+	{
+		keywords[n] = "password";
+		values[n++] = password;
 	}
 	keywords[n] = "fallback_application_name";
 	values[n++] = log_progname();
@@ -271,10 +347,52 @@ db_connect(const db_options *o, int fail_code)
 	}
 	keywords[n] = NULL;
 	values[n] = NULL;
+	return PQconnectdbParams(keywords, values, 1);
+}
 
-	conn = PQconnectdbParams(keywords, values, 1);
-	if (conn == NULL)
-		log_fatal(fail_code, "could not connect to database: out of memory");
+PGconn *
+db_connect(const db_options *o, int fail_code)
+{
+	const char *conninfo = o->dbname;
+	const char *from = "-d/--dbname";
+	char	   *password = NULL;
+	PGconn	   *conn;
+
+	if (conninfo == NULL || *conninfo == '\0')
+	{
+		conninfo = getenv("DATABASE_URL");
+		from = "DATABASE_URL";
+		if (conninfo && *conninfo == '\0')
+			conninfo = NULL;
+	}
+	if (conninfo)
+		check_conninfo(conninfo, from);
+
+	/* pg_dump's flow: -W asks first; otherwise ask when the server wants one */
+	if (o->prompt == DB_PROMPT_ALWAYS)
+		password = prompt_password("Password: ");
+	for (;;)
+	{
+		conn = connect_once(o, conninfo, password);
+		if (conn == NULL)
+			log_fatal(fail_code < 0 ? AUSDASH_EXIT_UNAVAILABLE : fail_code,
+					  "could not connect to database: out of memory");
+		if (PQstatus(conn) == CONNECTION_BAD && PQconnectionNeedsPassword(conn) &&
+			password == NULL && o->prompt != DB_PROMPT_NEVER)
+		{
+			char		prompt[160];
+
+			snprintf(prompt, sizeof(prompt), "Password for user %.100s: ", PQuser(conn));
+			if ((password = prompt_password(prompt)) != NULL)
+			{
+				PQfinish(conn);
+				continue;
+			}
+		}
+		break;
+	}
+	prompt_free(password);
+
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		char	   *msg = db_redact(PQerrorMessage(conn), conninfo);
@@ -283,8 +401,7 @@ db_connect(const db_options *o, int fail_code)
 		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 			msg[--len] = '\0';
 		log_error("could not connect to database: %s", msg);
-		log_hint("Check -d/--dbname, DATABASE_URL or the PGHOST, PGPORT, PGUSER and "
-				 "PGDATABASE variables, and that the server is running.");
+		connect_hint(conn, msg);
 		free(msg);
 		return give_up(conn, fail_code);
 	}
@@ -369,6 +486,58 @@ db_log_result_error(const PGresult *res, PGconn *conn)
 		log_hint("%s", hint);
 }
 
+/*
+ * PQexec's result from the asynchronous calls: the last result, or the
+ * first error (later results are dropped, as PQexec drops them).
+ */
+static PGresult *
+wait_result(PGconn *conn)
+{
+	PGresult   *last = NULL;
+	PGresult   *res;
+
+	for (;;)
+	{
+		while (PQisBusy(conn))
+		{
+			struct pollfd pfd = {PQsocket(conn), POLLIN, 0};
+			int			n = poll(&pfd, 1, 1000);
+
+			if (n == 0)
+				progress_tick();
+			else if ((n > 0 || errno == EINTR) && (n < 0 || PQconsumeInput(conn)))
+				continue;
+			else
+				break;			/* the connection is gone: PQgetResult says so */
+		}
+		if ((res = PQgetResult(conn)) == NULL)
+			break;
+		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR)
+			PQclear(res);
+		else
+		{
+			PQclear(last);
+			last = res;
+		}
+		if (PQresultStatus(last) == PGRES_COPY_IN || PQresultStatus(last) == PGRES_COPY_OUT)
+			break;
+	}
+	return last ? last : PQmakeEmptyPGresult(conn, PGRES_FATAL_ERROR);
+}
+
+PGresult *
+db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	bool		sent;
+
+	if (!progress_shown())
+		return nparams > 0 ? PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0) :
+			PQexec(conn, sql);
+	sent = nparams > 0 ? PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0) :
+		PQsendQuery(conn, sql);
+	return sent ? wait_result(conn) : PQmakeEmptyPGresult(conn, PGRES_FATAL_ERROR);
+}
+
 static PGresult *
 run(PGconn *conn, const char *sql, int nparams, const char *const *params,
 	ExecStatusType want)
@@ -376,10 +545,7 @@ run(PGconn *conn, const char *sql, int nparams, const char *const *params,
 	PGresult   *res;
 	int64_t		start = timing ? timeutil_now_us() : 0;
 
-	if (nparams > 0)
-		res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	else
-		res = PQexec(conn, sql);
+	res = db_exec(conn, sql, nparams, params);
 	log_timing(sql, start, res);
 	if (res != NULL && PQresultStatus(res) == want)
 		return res;

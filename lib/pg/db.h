@@ -2,7 +2,11 @@
  * lib/pg/db.h - connecting to PostgreSQL and running statements, the psql way.
  *
  * Connection: -d/--dbname (conninfo string or URI), else $DATABASE_URL,
- * else libpq's PG* environment and service file.  After connecting, the
+ * else libpq's PG* environment and service file; -h, -p and -U, when
+ * given, override what that string says.  A password is asked for on the
+ * terminal as pg_dump does: with -W before connecting, by default when the
+ * server asks for one and there is a terminal, never with -w.  A
+ * malformed connection string is a usage error.  After connecting, the
  * search_path is pinned to '' (every object in our SQL is schema-
  * qualified), TimeZone to UTC, and the optional statement_timeout and
  * lock_timeout are set.
@@ -15,10 +19,22 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+/* -w, -W or neither: when to ask for a password (libpq's trivalue) */
+typedef enum db_prompt
+{
+	DB_PROMPT_DEFAULT,			/* when the server asks and a terminal exists */
+	DB_PROMPT_NEVER,			/* -w/--no-password */
+	DB_PROMPT_ALWAYS			/* -W/--password: before connecting */
+} db_prompt;
+
 typedef struct db_options
 {
 	const char *dbname;			/* a copy of -d, or NULL (not owned); the password
 								 * in argv itself is overwritten with x's */
+	const char *host;			/* -h, or NULL */
+	const char *port;			/* -p, or NULL */
+	const char *user;			/* -U, or NULL */
+	db_prompt	prompt;			/* -w, -W */
 	long		statement_timeout_ms;	/* < 0: leave the server's setting */
 	long		lock_timeout_ms;	/* < 0: leave the server's setting */
 	bool		timing;			/* with -v, one line per statement with its time */
@@ -38,6 +54,8 @@ void		db_options_set_dbname(db_options *o, char *arg);
  * Connects; on failure logs the (redacted) reason with a hint and exits
  * with fail_code (AUSDASH_EXIT_UNAVAILABLE), or, when fail_code is
  * negative, returns NULL (the reports say UNKNOWN in their own format).
+ * A connection string libpq cannot parse (from -d or DATABASE_URL) is a
+ * usage error, whatever fail_code: log_usage_exit().
  * The caller closes the connection with db_disconnect().
  */
 PGconn	   *db_connect(const db_options *o, int fail_code);
@@ -60,6 +78,12 @@ PGresult   *db_query(PGconn *conn, const char *sql, int nparams,
 bool		db_query_send(PGconn *conn, const char *sql, int nparams,
 						  const char *const *params);
 PGresult   *db_query_result(PGconn *conn, const char *sql);
+/*
+ * PQexec (PQexecParams when nparams > 0), unlogged; while a progress line
+ * is shown (base/progress.h), it waits in steps of a second and ticks it.
+ */
+PGresult   *db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params);
+
 /* Runs a statement expected to return no rows; true on PGRES_COMMAND_OK. */
 bool		db_command(PGconn *conn, const char *sql, int nparams,
 					   const char *const *params);

@@ -4,6 +4,7 @@
 #include "base/common.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,16 +23,57 @@
 #define MARK_NO_TX "-- ausdash:no-transaction"
 #define MARK_DESTRUCTIVE "-- ausdash:allow-destructive"
 
-const char *
-migrate_default_dir(const char *dir)
+static bool
+is_dir(const char *path)
 {
 	struct stat st;
 
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *
+migrate_default_dir(const char *dir)
+{
+	static char found[PATH_MAX];
+	char		exe[PATH_MAX];
+	ssize_t		n;
+
 	if (dir)
+	{
+		log_info("migrations directory: %s (--dir)", dir);
 		return dir;
-	if (stat(AUSDASH_SHAREDIR "/migrations", &st) == 0 && S_ISDIR(st.st_mode))
-		return AUSDASH_SHAREDIR "/migrations";
-	return AUSDASH_SRCDIR "/sql/migrations";
+	}
+
+	/*
+	 * Beside the executable: PREFIX/bin/ausdash-migrate reads
+	 * PREFIX/share/ausdash/migrations, wherever the tree was installed or
+	 * moved to; the build tree's bin/ reads its sql/migrations.
+	 */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0)
+	{
+		char	   *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL && slash - exe >= 4 &&
+			strncmp(slash - 4, "/bin", 4) == 0)
+		{
+			slash[-4] = '\0';
+			if (snprintf(found, sizeof(found), "%s/share/ausdash/migrations", exe) <
+				(int) sizeof(found) && is_dir(found))
+			{
+				log_info("migrations directory: %s (beside the executable)", found);
+				return found;
+			}
+			if (snprintf(found, sizeof(found), "%s/sql/migrations", exe) < (int) sizeof(found) &&
+				is_dir(found))
+			{
+				log_info("migrations directory: %s (the build tree's)", found);
+				return found;
+			}
+		}
+	}
+	log_info("migrations directory: %s (the configured prefix's)", AUSDASH_SHAREDIR "/migrations");
+	return AUSDASH_SHAREDIR "/migrations";
 }
 
 /* Reads a whole (small) file; the caller frees *data. */

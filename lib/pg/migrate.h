@@ -72,9 +72,11 @@ typedef struct migrate_flags
 } migrate_flags;
 
 /*
- * The SQL directory: dir if not NULL, else the installed share directory
- * if it exists, else the source tree's sql/migrations.  Static storage or
- * dir itself; do not free.
+ * The migrations directory: dir if not NULL; else, for an executable in
+ * some X/bin/, X/share/ausdash/migrations (an install tree, even a moved
+ * one) or X/sql/migrations (the build tree), the first that exists; else
+ * the share directory of the PREFIX it was built for.  Says which at -v
+ * (log_info).  Static storage or dir itself; do not free.
  */
 const char *migrate_default_dir(const char *dir);
 

@@ -16,6 +16,7 @@
 #include "pg/lock.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/progress.h"
 #include "model/reject.h"
 #include "run/backfill.h"
 #include "run/lifecycle.h"
@@ -56,6 +57,7 @@ typedef struct backfill
 	char	   *updated_at;
 	stage_counts meta;
 	long		progress_ms;
+	long		read_started_ms;
 	long long	ignored_fields;	/* unknown fields skipped (--ignore-unknown) */
 	char	   *first_ignored;	/* where the first one was */
 	sbuf		why;
@@ -342,19 +344,18 @@ show_progress(backfill *bf, bool force)
 	double		secs;
 	double		rate;
 
-	if (!force && now - bf->progress_ms < 1000)
-		return;
-	if (!log_stderr_is_tty() && log_get_level() > LOG_LEVEL_INFO)
+	if ((!force && now - bf->progress_ms < 1000) || !progress_shown())
 		return;
 	bf->progress_ms = now;
-	secs = (now - bf->lc.started_ms) / 1000.0;
+	secs = (now - bf->read_started_ms) / 1000.0;
 	rate = secs > 0 ? bf->bytes / secs : 0;
+	/* an ETA only here, where the rest can be estimated: bytes still to read */
 	if (bf->size > 0)
-		log_progress("read %.1f of %.1f MB (%.0f%%), %.1f MB/s, ETA %.0f s",
-					 bf->bytes / 1e6, bf->size / 1e6, 100.0 * bf->bytes / bf->size,
-					 rate / 1e6, rate > 0 ? (bf->size - (double) bf->bytes) / rate : 0);
+		progress_show("%.1f of %.1f MB (%.0f%%), %.1f MB/s, ETA %.0f s",
+					  bf->bytes / 1e6, bf->size / 1e6, 100.0 * bf->bytes / bf->size,
+					  rate / 1e6, rate > 0 ? (bf->size - (double) bf->bytes) / rate : 0);
 	else
-		log_progress("read %.1f MB, %.1f MB/s", bf->bytes / 1e6, rate / 1e6);
+		progress_show("%.1f MB, %.1f MB/s", bf->bytes / 1e6, rate / 1e6);
 }
 
 /* Each chunk of the store: checksummed, counted, shown; a signal stops the read. */
@@ -380,8 +381,13 @@ on_chunk(void *arg, const void *buf, size_t len)
 static bool
 read_input(backfill *bf)
 {
-	bool		ok = storeread_stream(bf->sr, bf->fd, bf->o->input, on_chunk, bf,
-									  &bf->lc.exit_code);
+	bool		ok;
+
+	progress_phase("reading and staging");
+	bf->read_started_ms = bf->progress_ms = timeutil_now_ms();
+	ok = storeread_stream(bf->sr, bf->fd, bf->o->input, on_chunk, bf, &bf->lc.exit_code);
+	if (ok)
+		show_progress(bf, true);	/* all of it read, at what rate */
 
 	if (ok && bf->ignored_fields > 0)
 		log_warning("ignored %lld unknown record field(s), the first at %s",
@@ -502,8 +508,6 @@ summary_text(void *arg, const char *status)
 	backfill   *bf = arg;
 	run_counts	t;
 
-	if (log_stderr_is_tty())
-		show_progress(bf, true);
 	totals(arg, &t);
 	log_info("%s%s: %lld records read, %lld inserted, %lld updated, %lld unchanged, "
 			 "%lld rejected", status, bf->o->dry_run ? " (dry run, rolled back)" : "",
@@ -594,7 +598,6 @@ backfill_run(const backfill_options *o, const db_options *dbo)
 	sbuf_init(&bf.aliases);
 
 	lifecycle_init(&bf.lc);
-	bf.progress_ms = bf.lc.started_ms;	/* the first report after one interval */
 	bf.lc.ops = &ops;
 	bf.lc.arg = &bf;
 	bf.lc.run.job = BACKFILL_JOB;

@@ -9,6 +9,7 @@
 #include "run/ingestrun.h"
 #include "base/isotime.h"
 #include "base/jsonw.h"
+#include "feed/feed_registry.h"
 #include "pg/lock.h"
 #include "base/mem.h"
 #include "base/log.h"
@@ -244,10 +245,28 @@ ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input, const 
 	int			stored;
 	int			mapped;
 	int			code;
+	bool		ok;
+	const feed_format *seen;
 
 	sbuf_init(&decoded);
 	sbuf_init(&why);
 	r->input = input;
+
+	/*
+	 * A payload that says what it is (an AEMO MMS file) is read as that,
+	 * unless --format said otherwise; a format of its own job stays a
+	 * hint, as the job follows the format.
+	 */
+	seen = too_large ? NULL : feed_registry_sniff(raw->data, raw->len);
+	if (seen == r->format)
+		seen = NULL;
+	else if (seen && r->format_name == NULL && seen->job == r->format->job)
+	{
+		log_info("\"%s\": its first bytes say --format=%s (not the source's %s); read as that",
+				 input, seen->name, r->format->name);
+		r->format = seen;
+		seen = NULL;
+	}
 	if (too_large)
 		sbuf_appendf(&why, "payload \"%s\" is larger than %ld MB", input,
 					 INGESTRUN_MAX_PAYLOAD / (1024 * 1024));
@@ -305,12 +324,20 @@ ingestrun_payload(ingestrun *r, const db_options *dbo, const char *input, const 
 	else if (stored == 1 && r->backend->postgres)
 		snprintf(r->snapshot_id, sizeof(r->snapshot_id), "%s", snapshot_id);
 	if (r->skipped && r->backend->kind == BACKEND_DUAL)
-		code = ingestrun_end(r, ingest_payload(r->in, r->format, input, as_of, text, text_len));
+		ok = ingest_payload(r->in, r->format, input, as_of, text, text_len);
+	else if (r->skipped)
+		ok = true;
+	else if (stored < 0)
+		ok = false;
+	else if (!ingest_payload(r->in, r->format, input, as_of, text, text_len))
+	{
+		ok = false;
+		if (seen)
+			log_hint("The payload looks like --format=%s: %s.", seen->name, seen->summary);
+	}
 	else
-		code = ingestrun_end(r, r->skipped ||
-							 (stored >= 0 &&
-							  ingest_payload(r->in, r->format, input, as_of, text, text_len) &&
-							  ingest_merge(r->in)));
+		ok = ingest_merge(r->in);
+	code = ingestrun_end(r, ok);
 	sbuf_release(&decoded);
 	sbuf_release(&why);
 	return code;

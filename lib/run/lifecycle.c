@@ -5,6 +5,7 @@
 
 #include "base/jsonw.h"
 #include "base/log.h"
+#include "base/progress.h"
 #include "base/timeutil.h"
 #include "pg/lock.h"
 #include "pg/sqlset.h"
@@ -176,11 +177,17 @@ succeed(lifecycle *lc)
 			code = AUSDASH_EXIT_FAILURE;
 		status = "dry_run";
 	}
-	else if (lc->conn &&
-			 (!run_finish(lc->conn, &lc->run, status, &t, lc->input_sha256, lc->input_bytes,
-						  details.data, NULL) ||
-			  !db_commit(lc->conn)))
-		code = fail(lc);
+	else
+	{
+		if (progress_active())
+			progress_phase("committing");
+		if (lc->conn &&
+			(!run_finish(lc->conn, &lc->run, status, &t, lc->input_sha256, lc->input_bytes,
+						 details.data, NULL) ||
+			 !db_commit(lc->conn)))
+			code = fail(lc);
+	}
+	progress_done();
 	sbuf_release(&details);
 	if (lifecycle_succeeded(code) && !lc->dry_run && lc->ops->after_commit)
 		code = lc->ops->after_commit(lc->arg, code);
@@ -200,6 +207,7 @@ lifecycle_end(lifecycle *lc, bool ok)
 	if (ok && lifecycle_interrupted())
 		ok = false;
 	code = ok ? succeed(lc) : fail(lc);
+	progress_done();			/* a failed run's last phase: its time at -v */
 
 	/* a rejects file or a summary that was not written fails the run's report */
 	if (lc->budget.file && !reject_close(&lc->budget.file) && lifecycle_succeeded(code))

@@ -507,13 +507,58 @@ is($node->psql("SELECT s.started_at >= b.finished_at FROM "
 	  . " AND status = 'ok' ORDER BY started_at DESC LIMIT 1) b"), 't',
 	'--lock-wait: the second started after the first had finished');
 
-# on a terminal: progress with rate and ETA (script(1) provides the tty)
+# on a terminal: the phase, its time and step, an ETA only while reading
+# (a pseudo-terminal); -q silences it; -v without one: a line per phase
 reset_db();
 {
-	my ($c, $o, $e) = run_command([ 'script', '-qec', "$tool '$big'", '/dev/null' ]);
-	is($c, 0, 'on a terminal: exit 0');
-	like($o, qr/read [\d.]+ of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, ETA \d+ s/,
-		'on a terminal: progress with rate and ETA');
+	my ($c, $tty) = run_on_tty([ $tool, '--index-build=after', $big ], timeout => 300);
+	is($c, 0, 'on a terminal: exit 0') or diag($tty);
+	my @frames = map { s/\e\[K//gr } grep { /\S/ } split /\r|\n/, $tty;
+	my %first;
+	for my $i (0 .. $#frames)
+	{
+		$first{$1} //= $i if $frames[$i] =~ /^ausdash-backfill: (reading and staging|merging observations|committing)/;
+	}
+	ok(grep({ /^ausdash-backfill: reading and staging: [\d.]+ of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, ETA \d+ s$/ } @frames),
+		'reading: bytes, rate and ETA') or diag(join "\n", @frames);
+	for my $step ('deduplicating', 'dropping index 1/5', 'inserting', 'building index 1/5', 'building index 5/5', 'verifying')
+	{
+		ok(grep({ /^ausdash-backfill: merging observations \(3\/7\), [\d.]+ s: \Q$step\E$/ } @frames),
+			"merging observations: the step \"$step\" with the phase's time");
+	}
+	ok(grep({ /^ausdash-backfill: committing, [\d.]+ s$/ } @frames), 'committing');
+	ok(defined $first{'reading and staging'} && defined $first{'merging observations'} && defined $first{committing}
+		  && $first{'reading and staging'} < $first{'merging observations'}
+		  && $first{'merging observations'} < $first{committing}, 'the phases in order');
+	my @eta = grep { /ETA/ } @frames[ ($first{'merging observations'} // 0) .. $#frames ];
+	is(scalar(@eta), 0, 'no ETA once reading is done');
+	my ($merge_frame) = grep { /merging observations .*: inserting$/ } @frames;
+	diag("a frame of the merge phase: $merge_frame") if $ENV{AUSDASH_SHOW} && $merge_frame;
+
+	# a statement that fails while the line is shown (the waiting path of
+	# db_exec()): the error, the phase's line kept above it, exit 75
+	reset_db();
+	my $holder = IPC::Run::start([ 'psql', '-X', '-q', '-c',
+		'BEGIN; LOCK public.observations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(15); COMMIT' ]);
+	wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE mode = 'AccessExclusiveLock' "
+		  . "AND relation = 'public.observations'::pg_catalog.regclass)", 'the lock');
+	($c, $tty) = run_on_tty([ $tool, '--lock-timeout=2s', $big ], timeout => 120);
+	$holder->kill_kill;
+	is($c, 75, 'on a terminal, a lock timeout during the merge: exit 75') or diag($tty);
+	like($tty, qr/merging observations \(3\/7\), [\d.]+ s: [a-z ]+(?:\e\[K)?\r?\n.*error:.*lock timeout/s,
+		'... the phase line stays above the error');
+
+	reset_db();
+	($c, $tty) = run_on_tty([ $tool, '-q', $big ], timeout => 300);
+	is($c, 0, '-q on a terminal: exit 0');
+	is($tty, '', '-q on a terminal: no progress, nothing at all');
+
+	reset_db();
+	my ($code, $out, $err) = run_command([ $tool, '-v', $big ]);
+	is($code, 0, '-v without a terminal: exit 0');
+	like($err, qr/^ausdash-backfill: info: reading and staging: \d+\.\d{3} s\n(?:.*\n)*?ausdash-backfill: info: merging observations \(3\/7\): \d+\.\d{3} s\n(?:.*\n)*?ausdash-backfill: info: committing: \d+\.\d{3} s$/m,
+		'-v without a terminal: one line per phase with its duration, in order');
+	unlike($err, qr/MB\/s|ETA|\r/, '... and no progress lines');
 }
 
 # --- indexes built after a bulk insert into an empty table ----------------------

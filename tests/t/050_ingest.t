@@ -278,6 +278,37 @@ is($node->psql("SELECT string_agg(series_id || ' ' || date || ' ' || value || ' 
 is($node->psql("SELECT payload LIKE '%rate – test%' FROM public.raw_snapshots WHERE format = 'rba-table'"),
 	't', 'RBA table: the Windows-1252 byte is stored as UTF-8');
 
+# --- a payload that says what it is ------------------------------------------------
+# An AEMO MMS file (its first record is "C,NEMP.WORLD,...") given to
+# aemo_wholesale, whose default is the dashboard's wholesale CSV: read as
+# aemo-mms; with --format=wholesale-csv it fails, and the hint names
+# aemo-mms.  (In a database of its own: the replays below count snapshots.)
+{
+	$node->psql('CREATE DATABASE sniff');
+	command_ok([ 'ausdash-migrate', '-q', '-d', 'sniff', 'up' ], 'a second database');
+	my @in = ($tool, '-d', 'sniff', '--source=aemo_wholesale');
+	my $count = sub { scalar $node->psql('SELECT count(*) FROM public.observations', dbname => 'sniff') };
+	my $mms = slurp_file("$ROOT/tests/data/feeds/dispatchis.CSV");
+	write_file("$TMP/sniff.CSV", $mms);
+	my ($out, $err) = command_checks_all([ @in, '--format=wholesale-csv', "$TMP/sniff.CSV" ], 65,
+		[], [ qr/the header has no SETTLEMENTDATE column/,
+			qr/hint: The payload looks like --format=aemo-mms: AEMO NEMweb MMS/ ],
+		'an MMS file read as the wholesale CSV: refused, with the format that fits');
+	is($count->(), 0, '... and nothing loaded');
+	($out, $err) = command_checks_all([ @in, '-v', '--json', "$TMP/sniff.CSV" ], 0,
+		[ qr/"format": "aemo-mms"/ ],
+		[ qr/its first bytes say --format=aemo-mms \(not the source's wholesale-csv\); read as that/ ],
+		'without --format, the MMS file is read as aemo-mms');
+	ok($count->() > 0, '... and loaded');
+	$mms =~ s{^C,NEMP\.WORLD,DISPATCHIS,AEMO,PUBLIC,\S+?,}{C,NEMP.WORLD,DISPATCHIS,AEMO,PUBLIC,2030/01/02,} or die;
+	write_file("$TMP/sniff-bom.CSV", "\xEF\xBB\xBF$mms");
+	command_checks_all([ @in, '-v', "$TMP/sniff-bom.CSV" ], 0,
+		[], [ qr/its first bytes say --format=aemo-mms/ ], '... also after a byte-order mark');
+	($out, $err) = command_checks_all([ @in, '-v', "$ROOT/tests/data/feeds/wholesale.csv" ], 0,
+		[], [ qr/ok: aemo_wholesale wholesale-csv/ ], 'the wholesale CSV is still the wholesale CSV');
+	unlike($err, qr/first bytes say/, '... not taken for MMS');
+}
+
 # --- the generic formats -------------------------------------------------------
 my $nd = '{"seriesId":"x.test","regionCode":"AU","date":"2026-01-01","value":1.5,"unit":"index",'
   . '"sourceName":"T","sourceUrl":"https://t/","publishedAt":"2026-01-01T00:00:00Z",'

@@ -94,7 +94,7 @@ is(observations(), 100000, 'and loads everything');
 # --- the server not running ---------------------------------------------------------------
 $node->stop;
 command_checks_all(\@ingest, 69, [],
-	[ qr/could not connect to database/, qr/hint: Check -d\/--dbname, DATABASE_URL or the PGHOST/ ],
+	[ qr/could not connect to database/, qr/hint: Check -d\/--dbname \(or -h, -p, -U\), DATABASE_URL or the PGHOST/ ],
 	'the server is down: exit 69 with a hint');
 command_checks_all([ 'ausdash-freshness', '--format=nagios' ], 3, [qr/^FRESHNESS UNKNOWN - could not connect/], [],
 	'the server is down: a report says UNKNOWN');

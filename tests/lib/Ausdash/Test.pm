@@ -11,12 +11,13 @@ use warnings;
 use Exporter 'import';
 use File::Path qw(make_path);
 use IPC::Run ();
+use POSIX ();
 use Test::More;
 
 our @EXPORT = qw(
   $ROOT $TMP run_command command_ok command_fails command_exit_is
   command_checks_all program_help_ok program_version_ok
-  program_options_handling_ok slurp_file write_file shared_dir
+  program_options_handling_ok slurp_file write_file shared_dir run_on_tty
 );
 
 our $ROOT = $ENV{AUSDASH_ROOT} || do {
@@ -97,6 +98,65 @@ sub run_command
 	return ($code, $out, $err);
 }
 
+# Runs a command on a pseudo-terminal, its controlling terminal (stdin,
+# stdout and stderr all on it), as a person at a terminal would.  answers
+# is a list of [ qr/prompt/, "text\n" ]: each text is typed once the
+# output since the last answer matches its prompt.  Returns the exit code
+# and everything written to the terminal.
+sub run_on_tty
+{
+	my ($cmd, %opt) = @_;
+	require IO::Pty;
+	my $pty = IO::Pty->new;
+	my $pid = fork() // die "fork: $!";
+	if ($pid == 0)
+	{
+		$pty->make_slave_controlling_terminal;
+		my $tty = $pty->slave;
+		$tty->set_raw if $opt{raw};
+		close $pty;
+		open(STDIN, '<&', $tty) or die;
+		open(STDOUT, '>&', $tty) or die;
+		open(STDERR, '>&', $tty) or die;
+		close $tty;
+		exec(@$cmd) or die "exec $cmd->[0]: $!";
+	}
+	$pty->close_slave;
+	my @answers = @{ $opt{answers} // [] };
+	my ($all, $since) = ('', '');
+	my $deadline = time + ($opt{timeout} // 60);
+	my $closed = 0;
+	while (time < $deadline)
+	{
+		my $rin = '';
+		vec($rin, fileno($pty), 1) = 1;
+		my $n = select(my $rout = $rin, undef, undef, 0.2);
+		if ($n > 0)
+		{
+			my $got = sysread($pty, my $buf, 65536);
+			$closed = 1, last unless $got;	# EIO: the child's side is closed
+			$all .= $buf;
+			$since .= $buf;
+		}
+		if (@answers && $since =~ $answers[0][0])
+		{
+			syswrite($pty, $answers[0][1]);
+			shift @answers;
+			$since = '';
+		}
+	}
+	if (!$closed)
+	{
+		kill 'KILL', $pid;
+		waitpid($pid, 0);
+		return (124, $all . "\n[timed out]");
+	}
+	waitpid($pid, 0);
+	my $status = $?;
+	my $code = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
+	return ($code, $all);
+}
+
 sub _show
 {
 	my ($cmd, $code, $out, $err) = @_;
@@ -145,7 +205,7 @@ sub command_checks_all
 	return ($out, $err);
 }
 
-# --help: exit 0, usage on stdout, nothing on stderr, no line over 95.
+# --help: exit 0, usage on stdout, nothing on stderr, no line over 80 columns.
 sub program_help_ok
 {
 	my ($prog) = @_;
@@ -153,8 +213,8 @@ sub program_help_ok
 	is($code, 0, "$prog --help exit code 0");
 	like($out, qr/^\Q$prog\E .*\.\n\nUsage:\n/s, "$prog --help: layout");
 	is($err, '', "$prog --help: nothing on stderr");
-	my @long = grep { length($_) > 95 } split /\n/, $out;
-	is(scalar(@long), 0, "$prog --help: lines fit in 95 columns")
+	my @long = grep { length($_) > 80 } split /\n/, $out;
+	is(scalar(@long), 0, "$prog --help: lines fit in 80 columns")
 	  or diag(join "\n", @long);
 	like($out, qr/-V, --version.*\n.*-\?, --help/s, "$prog --help: --version and --help listed");
 	return $out;
