@@ -58,6 +58,8 @@ select_sql(const entity_desc *d, sbuf *sql)
 		sbuf_appends(&columns, ", ");
 		sbuf_appends(&columns, sqlset_sql(SQLSET_EXPORT_EXTRA));
 	}
+	sbuf_appends(&columns, ", ");
+	sbuf_appends(&columns, sqlset_sql(SQLSET_EXPORT_LAYOUT));
 	for (int i = 0; d->key[i]; i++)
 	{
 		const char *vars[] = {"column", entity_column_find(d, d->key[i])->column, NULL};
@@ -94,9 +96,71 @@ add_value(sbuf *text, pending *p, entity_json_type type, const char *v, size_t l
 	sbuf_appendc(text, '\0');
 }
 
+/* The column of the record's layout: after the columns and extra. */
+static int
+layout_col(const entity_desc *d)
+{
+	return d->ncolumns + (d->extra ? 1 : 0);
+}
+
+/* A pending field's name (the text may move: no pointer is kept). */
+static const char *
+pending_name(const pending *p, const sbuf *text)
+{
+	return p->name ? p->name : text->data + p->name_off;
+}
+
 /*
- * Fields of one row into fields (extra's keys last); returns how many, or
- * -1 (logged) when the extra fields cannot be read.
+ * Puts the n pending fields in the order of layout (a JSON array of names,
+ * from entity_layout_json(), or NULL: as they are): each named field where
+ * the layout has it, a name without a value as null (the store gave it as
+ * null), fields the layout does not name (set since) after them.  Returns
+ * the new count.
+ */
+static int
+apply_layout(const char *layout, pending *p, int n, sbuf *text)
+{
+	pending		out[ENTITY_MAX_COLUMNS * 2];
+	bool		used[ENTITY_MAX_COLUMNS * 2] = {false};
+	jsonparse_error err;
+	yajl_val	names;
+	int			m = 0;
+
+	if (layout == NULL || (names = jsonparse_tree(layout, strlen(layout), 0, &err)) == NULL)
+		return n;
+	for (size_t k = 0; YAJL_IS_ARRAY(names) && k < names->u.array.len && m < ENTITY_MAX_COLUMNS * 2; k++)
+	{
+		const char *name = YAJL_GET_STRING(names->u.array.values[k]);
+		int			i;
+
+		if (name == NULL)
+			continue;
+		for (i = 0; i < n && (used[i] || strcmp(pending_name(&p[i], text), name) != 0); i++)
+			;
+		if (i < n)
+		{
+			used[i] = true;
+			out[m++] = p[i];
+			continue;
+		}
+		out[m].name = NULL;
+		out[m].name_off = text->len;
+		sbuf_appends(text, name);
+		sbuf_appendc(text, '\0');
+		add_value(text, &out[m++], ENTITY_JSON_NULL, "null", 4);
+	}
+	for (int i = 0; i < n && m < ENTITY_MAX_COLUMNS * 2; i++)
+		if (!used[i])
+			out[m++] = p[i];
+	memcpy(p, out, m * sizeof(pending));
+	yajl_tree_free(names);
+	return m;
+}
+
+/*
+ * Fields of one row into fields (extra's keys last, or as the record's
+ * layout says); returns how many, or -1 (logged) when the extra fields
+ * cannot be read.
  */
 static int
 row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, sbuf *text)
@@ -179,6 +243,8 @@ row_fields(const entity_desc *d, PGresult *res, int row, entity_field *fields, s
 		if (x)
 			yajl_tree_free(x);
 	}
+	if (!PQgetisnull(res, row, layout_col(d)))
+		n = apply_layout(PQgetvalue(res, row, layout_col(d)), p, n, text);
 	/* pointers into text, now that it is complete */
 	for (int i = 0; i < n; i++)
 	{

@@ -29,13 +29,14 @@ enum
 	SQL_COPY,
 	SQL_INDEXES,
 	SQL_INSERT_UNINDEXED,
+	SQL_UNPLACE,
 	SQL_COUNT
 };
 /* the templates of sql/merge/entity.sql, by the slots above */
 static const sqlset_id entity_templates[SQL_COUNT] = {
 	SQLSET_ENTITY_CREATE, SQLSET_ENTITY_DEDUPE, SQLSET_ENTITY_MERGE, SQLSET_ENTITY_VERIFY,
 	SQLSET_ENTITY_EMPTY, SQLSET_ENTITY_DRIFT, SQLSET_ENTITY_INSERT, SQLSET_ENTITY_COPY,
-	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED
+	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED, SQLSET_ENTITY_UNPLACE
 };
 
 /*
@@ -60,6 +61,7 @@ struct stage
 	stage_counts counts[MAX_ENTITIES];
 	char	   *sql[MAX_ENTITIES][SQL_COUNT];
 	const char *uncompared;		/* a column left out of {values(a)}, or NULL */
+	bool		positions;		/* store_ord: each record's place in its array */
 	stage_index_build index_build;
 	sbuf		tmp;
 };
@@ -93,16 +95,18 @@ enum
 
 /*
  * Appends the staged columns (the descriptor's, then "extra" when it has
- * one) that which selects, each formatted as fmt says with the table
- * aliases a and b, separated by sep.
+ * one, then with positions ENTITY_POSITION_COLUMN and ENTITY_LAYOUT_COLUMN)
+ * that which selects,
+ * each formatted as fmt says with the table aliases a and b, separated by
+ * sep.
  */
 static void
-append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
+append_columns(sbuf *out, const entity_desc *d, bool positions, int which, int fmt,
 			   const char *a, const char *b, const char *sep, const char *skip)
 {
 	bool		first = true;
 
-	for (int i = 0; i <= d->ncolumns; i++)
+	for (int i = 0; i <= d->ncolumns + 2; i++)
 	{
 		const char *col;
 		const char *type;
@@ -110,9 +114,16 @@ append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
 		if (i == d->ncolumns)
 		{
 			if (!d->extra)
-				break;
+				continue;
 			col = "extra";
 			type = "jsonb";
+		}
+		else if (i > d->ncolumns)
+		{
+			if (!positions)
+				break;
+			col = i == d->ncolumns + 1 ? ENTITY_POSITION_COLUMN : ENTITY_LAYOUT_COLUMN;
+			type = i == d->ncolumns + 1 ? "bigint" : "jsonb";
 		}
 		else
 		{
@@ -144,7 +155,7 @@ append_columns(sbuf *out, const entity_desc *d, int which, int fmt,
  * is in its header) for d.  Returns a malloc'd string; the caller frees it.
  */
 static char *
-render(const char *tmpl, const entity_desc *d, const char *uncompared)
+render(const char *tmpl, const entity_desc *d, const char *uncompared, bool positions)
 {
 	sbuf		out;
 	const char *p = tmpl;
@@ -185,25 +196,25 @@ render(const char *tmpl, const entity_desc *d, const char *uncompared)
 		else if (strcmp(name, "key1") == 0)
 			sbuf_appends(&out, entity_column_find(d, d->key[0])->column);
 		else if (strcmp(name, "stage_columns") == 0)
-			append_columns(&out, d, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n", NULL);
+			append_columns(&out, d, positions, COLS_ALL, FMT_TYPE, NULL, NULL, ",\n", NULL);
 		else if (strcmp(name, "columns") == 0)
-			append_columns(&out, d, COLS_ALL, FMT_NAME, NULL, NULL, ", ", NULL);
+			append_columns(&out, d, positions, COLS_ALL, FMT_NAME, NULL, NULL, ", ", NULL);
 		else if (strcmp(name, "key") == 0)
-			append_columns(&out, d, COLS_KEY, FMT_NAME, NULL, NULL, ", ", NULL);
+			append_columns(&out, d, positions, COLS_KEY, FMT_NAME, NULL, NULL, ", ", NULL);
 		else if (strcmp(name, "key_eq") == 0)
-			append_columns(&out, d, COLS_KEY, FMT_EQ, args[0], args[1],
+			append_columns(&out, d, positions, COLS_KEY, FMT_EQ, args[0], args[1],
 						   sqlset_sql(SQLSET_ENTITY_KEY_EQ_AND), NULL);
-		else if (strcmp(name, "values") == 0)
+		else if (strcmp(name, "values") == 0 || strcmp(name, "data") == 0)
 		{
 			const entity_column *u = uncompared ? entity_column_find(d, uncompared) : NULL;
 
 			sbuf_appendc(&out, '(');
-			append_columns(&out, d, COLS_OTHER, FMT_NAME, args[0], NULL, ", ",
-						   u ? u->column : NULL);
+			append_columns(&out, d, positions && strcmp(name, "values") == 0, COLS_OTHER,
+						   FMT_NAME, args[0], NULL, ", ", u ? u->column : NULL);
 			sbuf_appendc(&out, ')');
 		}
 		else if (strcmp(name, "set") == 0)
-			append_columns(&out, d, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ", NULL);
+			append_columns(&out, d, positions, COLS_OTHER, FMT_SET, NULL, NULL, ",\n    ", NULL);
 		else
 			log_fatal(AUSDASH_EXIT_SOFTWARE, "sql/merge/entity.sql: unknown placeholder {%s}",
 					  name);
@@ -220,7 +231,7 @@ entity_sql(stage *s, const entity_desc *d, int which)
 
 	if (s->sql[slot][which] == NULL)
 		s->sql[slot][which] = render(sqlset_sql(entity_templates[which]), d,
-										   s->uncompared);
+										   s->uncompared, s->positions);
 	return s->sql[slot][which];
 }
 
@@ -234,6 +245,16 @@ stage_set_uncompared(stage *s, const char *field)
 			if (s->sql[i][k])
 				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_uncompared after first use");
 	s->uncompared = field;
+}
+
+void
+stage_set_positions(stage *s, bool on)
+{
+	for (int i = 0; i < MAX_ENTITIES; i++)
+		for (int k = 0; k < SQL_COUNT; k++)
+			if (s->sql[i][k])
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_positions after first use");
+	s->positions = on;
 }
 
 void
@@ -336,6 +357,15 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 	{
 		sbuf_reset(&s->tmp);
 		if (entity_extra_to_json(d, rec, &s->tmp) > 0)
+			copy_field(s->copy, s->tmp.data, s->tmp.len);
+		else
+			copy_field_null(s->copy);
+	}
+	if (s->positions)
+	{
+		field_ll(s->copy, rec->index);
+		sbuf_reset(&s->tmp);
+		if (entity_layout_json(d, rec, bycol, &s->tmp))
 			copy_field(s->copy, s->tmp.data, s->tmp.len);
 		else
 			copy_field_null(s->copy);
@@ -603,6 +633,16 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	if (empty ? !insert_into_empty(s, d, distinct, &how) :
 		!run_merge(s, d->table, entity_sql(s, d, SQL_MERGE), 0, NULL, c))
 		return false;
+	/* rows the store no longer holds give up their places in its arrays */
+	if (!empty && s->positions)
+	{
+		char		n[32];
+		const char *params[1] = {n};
+
+		snprintf(n, sizeof(n), "%lld", distinct);
+		if (!db_command(s->conn, entity_sql(s, d, SQL_UNPLACE), 1, params))
+			return false;
+	}
 	t2 = timeutil_now_ms();
 	c->unchanged = distinct - c->inserted - c->updated;
 	if (c->unchanged < 0 || (empty && c->unchanged != 0))

@@ -66,6 +66,17 @@ typedef enum stage_index_build
 #define STAGE_INDEX_AFTER_MIN_ROWS 50000
 
 void		stage_set_index_build(stage *s, stage_index_build how);
+
+/*
+ * With on (a backfill), each row also carries store_ord, its record's place
+ * in its array of the store, and store_fields, its fields' order when the
+ * export's would differ (entity_layout_json()), staged, compared and merged
+ * like columns (a row that differs only there is written but counted as
+ * unchanged), so that ausdash-export writes the store back as it was;
+ * without (an ingest), new rows get neither and merged rows keep theirs.
+ * Before the first statement.
+ */
+void		stage_set_positions(stage *s, bool on);
 /* Parses "during", "auto" or "after"; false for anything else. */
 bool		stage_parse_index_build(const char *name, stage_index_build *how);
 

@@ -557,6 +557,71 @@ entity_extra_to_json(const entity_desc *d, const entity_record *rec, sbuf *out)
 	return n;
 }
 
+/* jsonb's order of an object's keys: the shorter first, then byte-wise */
+static int
+jsonb_key_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *) a;
+	const char *y = *(const char *const *) b;
+	size_t		lx = strlen(x);
+	size_t		ly = strlen(y);
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return memcmp(x, y, lx);
+}
+
+bool
+entity_layout_json(const entity_desc *d, const entity_record *rec,
+				   const entity_field *const *bycol, sbuf *out)
+{
+	int			col_of[ENTITY_MAX_COLUMNS * 2];
+	int			last_col = -1;
+	const char *last_extra = NULL;
+	bool		same = true;
+	yajl_gen	g;
+
+	if (rec->nfields > ENTITY_MAX_COLUMNS * 2)
+		return false;			/* (far more than any store's records) */
+	for (int k = 0; k < rec->nfields; k++)
+		col_of[k] = -1;
+	for (int i = 0; i < d->ncolumns; i++)
+		if (bycol[i])
+			col_of[bycol[i] - rec->fields] = i;
+
+	/*
+	 * The export's order, checked in one pass: the columns given a value,
+	 * in the descriptor's order, then the free fields in jsonb's order.
+	 */
+	for (int k = 0; same && k < rec->nfields; k++)
+	{
+		const char *name = rec->fields[k].name;
+
+		if (col_of[k] >= 0)
+		{
+			same = last_extra == NULL && rec->fields[k].type != ENTITY_JSON_NULL &&
+				col_of[k] > last_col;
+			last_col = col_of[k];
+		}
+		else if (d->extra)
+		{
+			same = last_extra == NULL || jsonb_key_cmp(&last_extra, &name) < 0;
+			last_extra = name;
+		}
+	}
+	if (same)
+		return false;
+	g = jsonw_new(out, false);
+	yajl_gen_array_open(g);
+	for (int k = 0; k < rec->nfields; k++)
+		if (col_of[k] >= 0 || d->extra)
+			yajl_gen_string(g, (const unsigned char *) rec->fields[k].name,
+							strlen(rec->fields[k].name));
+	yajl_gen_array_close(g);
+	yajl_gen_free(g);
+	return true;
+}
+
 entity_record *
 entity_record_dup(const entity_record *rec)
 {

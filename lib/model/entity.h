@@ -91,6 +91,15 @@ struct entity_desc
 	entity_check_fn check;
 };
 
+/*
+ * The column of every entity's table that keeps its record's place in the
+ * store's array (migration 0009; NULL for rows no backfill placed).
+ */
+#define ENTITY_POSITION_COLUMN "store_ord"
+
+/* Its companion: the record's field order, when not the export's (jsonb). */
+#define ENTITY_LAYOUT_COLUMN "store_fields"
+
 /* The SQL type of a kind ("text", "timestamptz", ...). */
 const char *entity_sql_type(entity_kind kind);
 
@@ -162,6 +171,18 @@ void		entity_record_to_json(const entity_record *rec, sbuf *out);
  */
 int			entity_extra_to_json(const entity_desc *d, const entity_record *rec,
 								 sbuf *out);
+
+/*
+ * The record's layout when ausdash-export would not write it back as it
+ * came (bycol as entity_check_record() filled it): the names of its stored
+ * fields (columns, including those given as
+ * null, and with d->extra the free ones) as one JSON array in input order,
+ * appended to out; returns false, appending nothing, when the export's own
+ * order gives the same (the columns present, in the descriptor's order,
+ * then the free fields in jsonb's key order).
+ */
+bool		entity_layout_json(const entity_desc *d, const entity_record *rec,
+							   const entity_field *const *bycol, sbuf *out);
 
 /*
  * A copy of rec with its fields and their text in one allocation (free()

@@ -17,8 +17,9 @@ SELECT pg_catalog.floor(EXTRACT(epoch FROM COALESCE(GREATEST(
 
 -- name: records
 -- One entity's rows ({columns} from lib/pg/sqlbuild.c), {where} a filter or
--- nothing, in key order ({key}: the key's columns).
-SELECT {columns} FROM public.{table} t {where} ORDER BY {key}
+-- nothing: in the store's order (store_ord, migration 0009), then the rows
+-- no backfill placed in key order ({key}: the key's columns).
+SELECT {columns} FROM public.{table} t {where} ORDER BY t.store_ord NULLS LAST, {key}
 
 -- name: store_runs_only
 -- The runs a store holds.
@@ -27,6 +28,10 @@ WHERE {{store_run}}
 -- name: extra
 -- The free-form fields of a record, kept as JSON.
 t.extra::text
+
+-- name: layout
+-- The record's field order in the store, when not the export's (migration 0009).
+t.store_fields::text
 
 -- name: declare
 DECLARE ausdash_export NO SCROLL CURSOR FOR {query}

@@ -9,7 +9,9 @@
 --   {columns}      every staged column, comma-separated
 --   {key}          the key columns, comma-separated; {key1} the first
 --   {key_eq(a,b)}  a.k1 = b.k1 AND a.k2 = b.k2 ...
---   {values(a)}    (a.c1, a.c2, ...) over the columns that are not key
+--   {values(a)}    (a.c1, a.c2, ...) over the columns that are not key (with
+--                  store_ord last when a backfill keeps positions)
+--   {data(a)}      the same without store_ord
 --   {set}          c1 = EXCLUDED.c1, ... over the same
 -- ord is the record's position in the input (the last occurrence of a key
 -- wins); line and byte_offset say where it was.
@@ -49,12 +51,15 @@ WHERE {key_eq(d,s)}
 -- it leaves out were found equal to the target's, and those it writes must come back from RETURNING equal to
 -- the staged ones (mismatched counts those that do not; first_ord is the
 -- first one's position).  Returns changed, inserted, updated, mismatched,
--- first_ord.  A row counts as inserted when its key was not in the target
+-- first_ord.  A row that only moved in its array (store_ord) is written
+-- but counted as neither inserted nor updated: its content is unchanged.
+-- A row counts as inserted when its key was not in the target
 -- as the statement began (not from xmax, which a partitioned target does
 -- not return); a key another session inserts meanwhile is then updated
 -- but counted as inserted, and the sum still adds up.
 WITH changed AS (
-  SELECT s.*, (t.{key1} IS NULL) AS missing, t.ctid AS target_ctid
+  SELECT s.*, (t.{key1} IS NULL) AS missing, t.ctid AS target_ctid,
+         (t.{key1} IS NOT NULL AND {data(t)} IS NOT DISTINCT FROM {data(s)}) AS moved
   FROM pg_temp.ausdash_stage_{table} s
   LEFT JOIN public.{table} t ON {key_eq(t,s)}
   WHERE t.{key1} IS NULL
@@ -78,10 +83,10 @@ WITH changed AS (
      OR {values(m)}
         IS DISTINCT FROM {values(c)}
 )
-SELECT (SELECT pg_catalog.count(*) FROM changed) AS changed,
+SELECT (SELECT pg_catalog.count(*) FILTER (WHERE NOT moved) FROM changed) AS changed,
        (SELECT pg_catalog.count(*) FILTER (WHERE missing) FROM changed) AS inserted,
        (SELECT pg_catalog.count(*) FROM m)
-         - (SELECT pg_catalog.count(*) FILTER (WHERE missing) FROM changed) AS updated,
+         - (SELECT pg_catalog.count(*) FILTER (WHERE missing OR moved) FROM changed) AS updated,
        (SELECT pg_catalog.count(*) FROM bad) AS mismatched,
        (SELECT pg_catalog.min(ord) FROM bad) AS first_ord;
 
@@ -155,6 +160,18 @@ LEFT JOIN public.{table} t ON {key_eq(t,s)}
 WHERE t.{key1} IS NULL
    OR {values(t)}
       IS DISTINCT FROM {values(s)};
+
+-- name: unplace
+-- After a backfill's merge (stage_set_positions): the rows of the target
+-- that the store does not hold lose their place in its array, so that
+-- ausdash-export writes them after the store's rows, in key order.  Every
+-- staged row is placed by now, so when the target has no more placed rows
+-- than $1 (the distinct staged rows) there is nothing to do, and the
+-- one-time filter spares the anti-join (a rerun of the same store).
+UPDATE public.{table} t SET store_ord = NULL
+WHERE (SELECT pg_catalog.count(*) FROM public.{table} WHERE store_ord IS NOT NULL) > $1::bigint
+  AND t.store_ord IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_{table} s WHERE {key_eq(s,t)});
 
 -- name: drift
 -- Staged rows the target lacks or holds otherwise, without merging: what a

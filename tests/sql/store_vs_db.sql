@@ -126,7 +126,7 @@ SELECT 'unresolvedPriceItems', pg_catalog.count(*),
          OR r.ai_exposure_level IS DISTINCT FROM x->>'aiExposureLevel'
          OR (SELECT pg_catalog.count(*) FROM pg_catalog.json_object_keys(x))
             <> (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each(
-                  pg_catalog.jsonb_strip_nulls(pg_catalog.to_jsonb(r) - 'extra')))
+                  pg_catalog.jsonb_strip_nulls(pg_catalog.to_jsonb(r) - 'extra' - 'store_ord' - 'store_fields')))
                + COALESCE((SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(r.extra)), 0))
 FROM e LEFT JOIN public.unresolved_price_items r ON r.unresolved_item_id = x->>'unresolvedItemId';
 

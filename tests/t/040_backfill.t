@@ -237,14 +237,15 @@ is($node->psql("SELECT value || ' ' || unit FROM public.observations WHERE date 
 	'3 pct', 'duplicates: the last occurrence wins, whole record');
 
 # --- a changed store: updated vs unchanged, unchanged rows not rewritten -----
+# (each row where it was, so that the unchanged one is not even moved: 060)
 my $changed = "$TMP/changed.json";
 write_file($changed, store_json(observations => [
-	obs_json(value => '3', unit => 'pct'), obs_json(date => '2026-01-01', value => '6'),
-	obs_json(date => '2026-02-01', value => '7') ]));
+	obs_json(date => '2026-02-01', value => '7'), obs_json(date => '2026-01-01', value => '6'),
+	obs_json(value => '9'), obs_json(value => '3', unit => 'pct') ]));
 my $xmin = $node->psql("SELECT xmin FROM public.observations WHERE date = '2025-11-30'");
 $r = backfill_json([$changed], 'changed store');
 is_deeply([ @{ $r->{entities}{observations} }{qw(read inserted updated unchanged)} ],
-	[ 3, 1, 1, 1 ], 'changed store: 1 inserted, 1 updated, 1 unchanged');
+	[ 4, 1, 1, 1 ], 'changed store: 1 inserted, 1 updated, 1 unchanged');
 is($node->psql("SELECT xmin FROM public.observations WHERE date = '2025-11-30'"), $xmin,
 	'changed store: the unchanged row was not rewritten');
 
@@ -410,7 +411,7 @@ command_exit_is([ $tool, '--dry-run', '--max-errors=5', $mixed ], 2,
 # -v: the human summary on stderr; silent otherwise
 ($code, $out, $err) = run_command([ $tool, '-v', $changed ]);
 like($err, qr/info: ok: \d+ records read, 3 inserted/, '-v: summary on stderr');
-like($err, qr/observations\s+3\s+3\s+0\s+0\s+0\s+0/, '-v: per-entity table');
+like($err, qr/observations\s+4\s+3\s+0\s+0\s+1\s+0/, '-v: per-entity table');
 ($code, $out, $err) = run_command([ $tool, $changed ]);
 is("$code|$out|$err", '0||', 'silent on success');
 

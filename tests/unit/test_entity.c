@@ -211,6 +211,68 @@ test_snapshot_checksum(void **state)
 	sbuf_release(&why);
 }
 
+/* entity_layout_json() of fields as checked against entity e: NULL, or the JSON */
+static char *
+layout(const char *e, entity_field *fields, int n)
+{
+	entity_record rec = {e, 0, 1, 0, n, fields};
+	const entity_field *bycol[ENTITY_MAX_COLUMNS];
+	const char *field;
+	sbuf		why;
+	sbuf		out;
+
+	sbuf_init(&why);
+	sbuf_init(&out);
+	assert_true(entity_check_record(entity_find(e), &rec, false, bycol, &why, &field));
+	sbuf_release(&why);
+	if (!entity_layout_json(entity_find(e), &rec, bycol, &out))
+	{
+		assert_int_equal(out.len, 0);
+		sbuf_release(&out);
+		return NULL;
+	}
+	return out.data;
+}
+
+static void
+test_layout(void **state)
+{
+	entity_field fields[lengthof(obs)];
+	entity_field item[] = {
+		F("unresolvedItemId", S, "i-1"), F("batchId", S, "b-1"), F("sourceId", S, "x"),
+		F("rawSnapshotId", S, "s-1"), F("status", S, "open"),
+		F("createdAt", S, "2026-03-12T01:03:27Z"), F("observedAt", S, "2026-03-12T01:03:27Z"),
+		F("merchantName", S, "M"), F("regionCode", S, "AU"), F("title", S, "T"),
+		F("externalOfferId", S, "o"), F("priceAmount", N, "3.5"), F("z", N, "1"), F("ab", N, "2"),
+	};
+	char	   *got;
+
+	/* the export's own order: nothing to keep */
+	memcpy(fields, obs, sizeof(obs));
+	assert_null(layout("observations", fields, lengthof(obs) - 1));
+	/* market after confidence, where the export writes it after regionCode */
+	got = layout("observations", fields, lengthof(obs));
+	assert_non_null(got);
+	assert_string_equal(got, "[\"seriesId\",\"regionCode\",\"date\",\"value\",\"unit\","
+						"\"sourceName\",\"sourceUrl\",\"publishedAt\",\"ingestedAt\","
+						"\"vintage\",\"isModeled\",\"confidence\",\"market\"]");
+	free(got);
+	/* a field given as null: the export would leave it out */
+	fields[11] = obs[11];
+	fields[12] = (entity_field) {"market", ENTITY_JSON_NULL, "null", 4, 1, 0};
+	got = layout("observations", fields, lengthof(obs));
+	assert_non_null(got);
+	free(got);
+	/* free fields: jsonb's order is the shorter first */
+	assert_null(layout("unresolvedPriceItems", item, lengthof(item)));
+	item[12] = (entity_field) F("ab", N, "2");
+	item[13] = (entity_field) F("z", N, "1");
+	got = layout("unresolvedPriceItems", item, lengthof(item));
+	assert_non_null(got);
+	assert_non_null(strstr(got, "\"priceAmount\",\"ab\",\"z\"]"));
+	free(got);
+}
+
 static void
 test_to_json(void **state)
 {
@@ -303,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_counts_and_ints),
 		cmocka_unit_test(test_snapshot_checksum),
 		cmocka_unit_test(test_to_json),
+		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_catalog),
 	};
 
