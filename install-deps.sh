@@ -32,7 +32,7 @@ esac
 
 base="gcc make pkg-config libc6-dev libpq-dev libyajl-dev libssl-dev libcsv-dev libpg-query-dev \
 libcmocka-dev postgresql perl libipc-run-perl libio-pty-perl mandoc util-linux procps bc time prometheus curl unzip clang \
-python3 python3-jsonschema"
+python3 python3-jsonschema yajl-tools"
 
 missing() {
 	for p in "$@"; do
