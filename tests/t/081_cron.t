@@ -146,6 +146,7 @@ for my $case (
 	[ "AUSDASH_TEXTFILE_DIR=\$HOME/x\n", 78, qr/unquoted '\$'/ ],
 	[ "AUSDASH_TEXTFILE_DIR=\"\$(id)\"\n", 78, qr/\$, ` or \\ in the double-quoted value of AUSDASH_TEXTFILE_DIR/ ],
 	[ "AUSDASH_TEXTFILE_DIR='unclosed\n", 78, qr/the quoted value of AUSDASH_TEXTFILE_DIR is not closed/ ],
+	[ "AUSDASH_TEXTFILE_DIR='/x'#y\n", 78, qr/the quoted value of AUSDASH_TEXTFILE_DIR is not closed \(or has text after the quote\)/ ],
 	[ "AUSDASH_TEXTFILE_DRI=/x\n", 78, qr/:1: unknown setting "AUSDASH_TEXTFILE_DRI"/ ],
 	[ "just words\n", 78, qr/:1: not a NAME=VALUE line/ ],
 	[ "# a comment\n\nexport AUSDASH_TEXTFILE_DIR='$TMP/textfile'  \nPGHOST=\"$sock\" # trailing\n", 0, qr/^$/ ])
