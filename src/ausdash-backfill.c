@@ -55,12 +55,14 @@ help(const char *progname)
 		   "      --rejects=FILE        write each rejected record to FILE (NDJSON)\n"
 		   "      --allow-cursor-rewind let the store move a source's cursor back\n"
 		   "      --strict-dates        reject observations whose date looks like a date\n"
-		   "                            but is none (2025-02-30), instead of a warning\n"
+		   "                            but is none (2025-02-30), instead of a warning\n",
+		   STAGE_INDEX_AFTER_MIN_ROWS);
+	opt_print_reader_help();
+	printf(
 		   "  -q, --quiet               print errors only\n"
 		   "  -v, --verbose             print a summary, then more (repeat)\n"
 		   "  -V, --version             output version information, then exit\n"
-		   "  -?, --help                show this help, then exit\n",
-		   STAGE_INDEX_AFTER_MIN_ROWS);
+		   "  -?, --help                show this help, then exit\n");
 	opt_print_connection_help();
 	printf("\nExit status: 0 loaded; 1 failed, nothing loaded; 2 loaded with rejected records;\n"
 		   "64 usage; 65 bad input, nothing loaded; 66 input not found; 69 database\n"
@@ -80,6 +82,7 @@ main(int argc, char **argv)
 		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"strict-dates", no_argument, NULL, OPT_STRICT_DATES},
 		{"allow-cursor-rewind", no_argument, NULL, OPT_ALLOW_REWIND},
+		OPT_READER_LONG_OPTIONS,
 		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -97,7 +100,8 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "nqvV?", long_options, NULL)) != -1)
 	{
-		if (opt_common(c, help) || opt_connection(&dbo, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) ||
+			opt_reader(c, optarg, &o.reader_upgrades, &o.reader_seed))
 			continue;
 		switch (c)
 		{

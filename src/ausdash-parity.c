@@ -37,7 +37,9 @@ help(const char *progname)
 		   "      --max-diffs=N         list at most N differing keys (default: 20; all are\n"
 		   "                            counted)\n"
 		   "      --warn-max=N          up to N differences is a warning, more critical\n"
-		   "                            (default: 0, any difference is critical)\n"
+		   "                            (default: 0, any difference is critical)\n");
+	opt_print_reader_help();
+	printf(
 		   "      --format=FORMAT       text (default), json, prometheus or nagios\n"
 		   "      --textfile-dir=DIR    with prometheus: write DIR/ausdash_parity.prom\n"
 		   "                            atomically instead of standard output\n"
@@ -62,12 +64,13 @@ main(int argc, char **argv)
 		{"max-diffs", required_argument, NULL, OPT_MAX_DIFFS},
 		{"store", required_argument, NULL, OPT_STORE},
 		{"warn-max", required_argument, NULL, OPT_WARN_MAX},
+		OPT_READER_LONG_OPTIONS,
 		OPT_REPORT_LONG_OPTIONS,
 		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
-	parity_options o = {NULL, 20, 0};
+	parity_options o = {NULL, 20, 0, true, NULL};
 	report_options ro;
 	db_options	dbo;
 	int			c;
@@ -81,7 +84,8 @@ main(int argc, char **argv)
 	report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, OPT_CONNECTION_SHORT "qvV?", long_options, NULL)) != -1)
 	{
-		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg))
+		if (opt_common(c, help) || opt_connection(&dbo, c, optarg) || opt_report(&ro, c, optarg) ||
+			opt_reader(c, optarg, &o.reader_upgrades, &o.reader_seed))
 			continue;
 		switch (c)
 		{

@@ -335,6 +335,30 @@ opt_connection(db_options *o, int c, const char *arg)
 }
 
 bool
+opt_reader(int c, const char *arg, bool *upgrades, const char **seed)
+{
+	switch (c)
+	{
+		case OPT_NO_READER_UPGRADES:
+			*upgrades = false;
+			return true;
+		case OPT_READER_SEED:
+			*seed = arg;
+			return true;
+	}
+	return false;
+}
+
+void
+opt_print_reader_help(void)
+{
+	printf("      --reader-seed=FILE    the dashboard's seed store, whose source-mix rows\n"
+		   "                            its reader adds to a store without any (default:\n"
+		   "                            $AUS_DASH_SEED_STORE_PATH)\n"
+		   "      --no-reader-upgrades  read the store exactly as written\n");
+}
+
+bool
 opt_report(report_options *o, int c, const char *arg)
 {
 	switch (c)

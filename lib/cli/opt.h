@@ -81,8 +81,24 @@ enum
 	OPT_REPORT_AT = 0x2200,
 	OPT_REPORT_FORMAT,
 	OPT_REPORT_TEXTFILE_DIR,
-	OPT_REPORT_TIMEOUT
+	OPT_REPORT_TIMEOUT,
+	OPT_NO_READER_UPGRADES = 0x2400,
+	OPT_READER_SEED
 };
+
+/*
+ * The options of the dashboard reader's upgrades (lib/store/readerup.h),
+ * for the tools that read a store as the dashboard does: backfill, parity.
+ */
+#define OPT_READER_LONG_OPTIONS \
+	{"no-reader-upgrades", no_argument, NULL, OPT_NO_READER_UPGRADES}, \
+	{"reader-seed", required_argument, NULL, OPT_READER_SEED}
+
+/* Handles one of them; false for any other option. */
+bool		opt_reader(int c, const char *arg, bool *upgrades, const char **seed);
+
+/* Prints their lines of --help. */
+void		opt_print_reader_help(void);
 
 /* The shared connection options' letters, for getopt_long's optstring. */
 #define OPT_CONNECTION_SHORT "d:h:p:U:wW"

@@ -21,6 +21,7 @@
 #include "report/parity.h"
 #include "report/report.h"
 #include "base/sbuf.h"
+#include "store/readerup.h"
 #include "store/storeread.h"
 #include "base/banned.h"
 
@@ -75,6 +76,10 @@ typedef struct parity
 	fresh_set	latest;
 	long long	drift;
 	long long	listed;
+	bool		reader_upgrades;
+	const char *reader_seed;
+	bool		has_source_mix;	/* the store's own (this pass) */
+	long long	seeded;			/* source-mix observations the reader adds */
 } parity;
 
 static const char *const *
@@ -187,6 +192,8 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	sbuf		key;
 
 	sbuf_init(&key);
+	if (readerup_is_source_mix(d, rec))
+		p->has_source_mix = true;
 	if (!p->drill && !fresh_store_record(p->fresh, d, rec))
 		return false;
 	if (strcmp(d->name, "observations") == 0)
@@ -219,12 +226,22 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	return true;
 }
 
+/*
+ * The store as the dashboard's reader gives it: the file, then (unless
+ * --no-reader-upgrades) its seeded source mix when the file has none.
+ */
 static bool
 read_store(parity *p)
 {
 	static const storeread_handler h = {NULL, NULL, on_record, NULL};
+	const char *seed = readerup_seed_path(p->reader_seed);
 
-	return storeread_file(p->store, &h, p, false, NULL);
+	p->has_source_mix = false;
+	if (!storeread_file(p->store, &h, p, false, NULL))
+		return false;
+	if (!p->reader_upgrades || p->has_source_mix || seed == NULL)
+		return true;
+	return readerup_seed_source_mix(seed, &h, p, 0, &p->seeded, NULL);
 }
 
 /* --- the database --------------------------------------------------------------- */
@@ -621,6 +638,8 @@ parity_report(const parity_options *o, const report_options *ro, const db_option
 	int			code;
 
 	p.store = o->store;
+	p.reader_upgrades = o->reader_upgrades;
+	p.reader_seed = o->reader_seed;
 	p.max_diffs = o->max_diffs;
 	r = report_new("parity", ro->fmt, ro->at_ms);
 	conn = db_connect(dbo, -1);

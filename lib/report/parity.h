@@ -18,6 +18,8 @@ typedef struct parity_options
 	const char *store;			/* the store's path */
 	int			max_diffs;		/* differing keys listed (all are counted) */
 	int			warn_max;		/* up to this many differences: WARNING */
+	bool		reader_upgrades;	/* compare the store as the dashboard reads it */
+	const char *reader_seed;	/* its seed store (lib/store/readerup.h), or NULL */
 } parity_options;
 
 /* Compares; prints the report; returns its exit code (0-3). */

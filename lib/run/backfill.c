@@ -25,6 +25,7 @@
 #include "base/sha256.h"
 #include "pg/sqlset.h"
 #include "load/stage.h"
+#include "store/readerup.h"
 #include "store/storeread.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
@@ -61,6 +62,13 @@ typedef struct backfill
 	long long	ignored_fields;	/* unknown fields skipped (--ignore-unknown) */
 	char	   *first_ignored;	/* where the first one was */
 	sbuf		why;
+
+	/* the dashboard reader's upgrades (lib/store/readerup.h) */
+	bool		has_source_mix;	/* the store has source-mix observations */
+	long long	store_observations;	/* its observations array's length */
+	const char *source_mix;		/* what was done: "added", "own", "off", "no_seed" */
+	const char *seed;			/* the seed store read, or NULL */
+	long long	seeded;			/* observations added from it */
 } backfill;
 
 /* --- rejects ------------------------------------------------------------- */
@@ -279,6 +287,8 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 
 	sbuf_reset(&bf->why);
+	if (readerup_is_source_mix(d, rec))
+		bf->has_source_mix = true;
 	if (!entity_check_record(d, rec, bf->o->ignore_unknown, bycol, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
 	if (strcmp(d->name, "observations") == 0 &&
@@ -328,6 +338,8 @@ on_array_end(void *arg, const entity_desc *d, long long n)
 		return false;
 	}
 	log_debug("%s: %lld records read", d->name, n);
+	if (strcmp(d->name, "observations") == 0 && bf->seed == NULL)
+		bf->store_observations = n;
 	return true;
 }
 
@@ -397,6 +409,46 @@ read_input(backfill *bf)
 	if (sha256_final(bf->sum, bf->input_sha256) != 0)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
 	return ok;
+}
+
+/*
+ * What the dashboard's reader adds on every read (from its f8ac5e8 era on):
+ * its seeded source-mix observations, to a store that has none, after the
+ * store's own.  They come from its seed store, which ausdash does not
+ * carry; without one the store loads as written, with a warning.
+ */
+static bool
+reader_upgrades(backfill *bf)
+{
+	if (!bf->o->reader_upgrades)
+	{
+		bf->source_mix = "off";
+		return true;
+	}
+	if (bf->has_source_mix)
+	{
+		bf->source_mix = "own";
+		return true;
+	}
+	if ((bf->seed = readerup_seed_path(bf->o->reader_seed)) == NULL)
+	{
+		bf->source_mix = "no_seed";
+		log_warning("the store has no source-mix observations, which the dashboard's reader "
+					"adds from its seed store; none was given: loaded as written");
+		log_hint("Give the dashboard's data/live-store.json with --reader-seed (or "
+				 "AUS_DASH_SEED_STORE_PATH), or say --no-reader-upgrades.");
+		return true;
+	}
+	bf->source_mix = "added";
+	if (!readerup_seed_source_mix(bf->seed, &handler, bf, bf->store_observations, &bf->seeded,
+								  &bf->lc.exit_code))
+	{
+		log_detail("While adding the seeded source mix from \"%s\".", bf->seed);
+		return false;
+	}
+	log_info("the store has no source-mix observations: %lld added from \"%s\", as the "
+			 "dashboard's reader adds them", bf->seeded, bf->seed);
+	return true;
 }
 
 /* --- summary ------------------------------------------------------------- */
@@ -484,6 +536,12 @@ summary_body(void *arg, yajl_gen g)
 	jsonw_int(g, "ignored_keys", bf->sr ? storeread_ignored_keys(bf->sr) : 0);
 	jsonw_int(g, "ignored_fields", bf->ignored_fields);
 	jsonw_int(g, "impossible_dates", bf->dates.count);
+	jsonw_key(g, "reader_upgrades");
+	yajl_gen_map_open(g);
+	jsonw_str(g, "source_mix", bf->source_mix);
+	jsonw_str(g, "seed", bf->seed);
+	jsonw_int(g, "added", bf->seeded);
+	yajl_gen_map_close(g);
 	jsonw_key(g, "cursors_kept");
 	yajl_gen_array_open(g);
 	for (size_t off = 0; off < bf->kept.len;)
@@ -576,6 +634,7 @@ backfill_options_init(backfill_options *o)
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	o->index_build = STAGE_INDEX_AUTO;
+	o->reader_upgrades = true;
 }
 
 int
@@ -621,7 +680,7 @@ backfill_run(const backfill_options *o, const db_options *dbo)
 	if (bf.sum == NULL)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "could not start SHA-256");
 
-	ok = load_cursors(&bf) && read_input(&bf) && merge_all(&bf);
+	ok = load_cursors(&bf) && read_input(&bf) && reader_upgrades(&bf) && merge_all(&bf);
 	bf.lc.input_sha256 = bf.input_sha256;
 	bf.lc.input_bytes = (long long) bf.bytes;
 	code = lifecycle_end(&bf.lc, ok);
