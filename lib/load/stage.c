@@ -237,23 +237,27 @@ entity_sql(stage *s, const entity_desc *d, int which)
 
 /* --- staging ---------------------------------------------------------------- */
 
-void
-stage_set_uncompared(stage *s, const char *field)
+/* A setting that shapes the statements: only before the first is rendered. */
+static void
+before_first_use(const stage *s, const char *setter)
 {
 	for (int i = 0; i < MAX_ENTITIES; i++)
 		for (int k = 0; k < SQL_COUNT; k++)
 			if (s->sql[i][k])
-				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_uncompared after first use");
+				log_fatal(AUSDASH_EXIT_SOFTWARE, "%s after first use", setter);
+}
+
+void
+stage_set_uncompared(stage *s, const char *field)
+{
+	before_first_use(s, "stage_set_uncompared");
 	s->uncompared = field;
 }
 
 void
 stage_set_positions(stage *s, bool on)
 {
-	for (int i = 0; i < MAX_ENTITIES; i++)
-		for (int k = 0; k < SQL_COUNT; k++)
-			if (s->sql[i][k])
-				log_fatal(AUSDASH_EXIT_SOFTWARE, "stage_set_positions after first use");
+	before_first_use(s, "stage_set_positions");
 	s->positions = on;
 }
 

@@ -247,6 +247,18 @@ give_up(PGconn *conn, int fail_code)
 	exit(fail_code);
 }
 
+/* libpq's message for the log: redacted, without its trailing newline (free it). */
+static char *
+connect_message(const char *msg, const char *conninfo)
+{
+	char	   *out = db_redact(msg, conninfo);
+	size_t		len = strlen(out);
+
+	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	return out;
+}
+
 /*
  * A string libpq would read as a connection string rather than a database
  * name (libpq's recognized_connection_string()): a URI, or one with '='.
@@ -273,11 +285,8 @@ check_conninfo(const char *conninfo, const char *from)
 		return;
 	}
 	{
-		char	   *msg = db_redact(err ? err : "out of memory", conninfo);
-		size_t		len = strlen(msg);
+		char	   *msg = connect_message(err ? err : "out of memory", conninfo);
 
-		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-			msg[--len] = '\0';
 		log_error("invalid connection string in %s: %s", from, msg);
 		free(msg);
 	}
@@ -395,11 +404,8 @@ db_connect(const db_options *o, int fail_code)
 
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
-		char	   *msg = db_redact(PQerrorMessage(conn), conninfo);
-		size_t		len = strlen(msg);
+		char	   *msg = connect_message(PQerrorMessage(conn), conninfo);
 
-		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-			msg[--len] = '\0';
 		log_error("could not connect to database: %s", msg);
 		connect_hint(conn, msg);
 		free(msg);

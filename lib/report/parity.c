@@ -192,7 +192,7 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	sbuf		key;
 
 	sbuf_init(&key);
-	if (readerup_is_source_mix(d, rec))
+	if (!p->has_source_mix && readerup_is_source_mix(d, rec))
 		p->has_source_mix = true;
 	if (!p->drill && !fresh_store_record(p->fresh, d, rec))
 		return false;

@@ -287,7 +287,7 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 
 	sbuf_reset(&bf->why);
-	if (readerup_is_source_mix(d, rec))
+	if (!bf->has_source_mix && readerup_is_source_mix(d, rec))
 		bf->has_source_mix = true;
 	if (!entity_check_record(d, rec, bf->o->ignore_unknown, bycol, &bf->why, &field))
 		return reject(bf, d, rec, field, bf->why.data);
