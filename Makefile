@@ -123,7 +123,7 @@ tests/unit/%.o: tests/unit/%.c
 
 # test_copy fakes part of libpq at link time to reach the error paths
 WRAP_copy = -Wl,--wrap=PQexec,--wrap=PQputCopyData,--wrap=PQputCopyEnd \
-	-Wl,--wrap=PQgetResult,--wrap=PQerrorMessage
+	-Wl,--wrap=PQgetResult,--wrap=PQerrorMessage,--wrap=PQcmdTuples
 
 tests/unit/bin/test_%: tests/unit/test_%.o $(LIBRARY)
 	@mkdir -p tests/unit/bin

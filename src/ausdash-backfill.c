@@ -46,7 +46,8 @@ help(const char *progname)
 		   "      --index-build=WHEN    into an empty table, build its indexes \"during\" the\n"
 		   "                            insert or \"after\" it (faster; readers of the table\n"
 		   "                            wait until the run commits); \"auto\" (default):\n"
-		   "                            after from %d rows on\n"
+		   "                            after for a file of %d MB or more (copied straight\n"
+		   "                            into the table) or from %d staged rows on\n"
 		   "      --json                print a JSON summary on stdout\n"
 		   "      --lock-wait=DURATION  wait this long for a running backfill (default: 0,\n"
 		   "                            fail at once)\n"
@@ -56,7 +57,7 @@ help(const char *progname)
 		   "      --allow-cursor-rewind let the store move a source's cursor back\n"
 		   "      --strict-dates        reject observations whose date looks like a date\n"
 		   "                            but is none (2025-02-30), instead of a warning\n",
-		   STAGE_INDEX_AFTER_MIN_ROWS);
+		   STAGE_DIRECT_MIN_BYTES / 1000000, STAGE_INDEX_AFTER_MIN_ROWS);
 	opt_print_reader_help();
 	printf(
 		   "  -q, --quiet               print errors only\n"

@@ -30,13 +30,20 @@ enum
 	SQL_INDEXES,
 	SQL_INSERT_UNINDEXED,
 	SQL_UNPLACE,
+	SQL_DIRECT_OK,
+	SQL_LOCK,
+	SQL_TRUNCATE,
+	SQL_COPY_DIRECT,
+	SQL_DEDUPE_DIRECT,
 	SQL_COUNT
 };
 /* the templates of sql/merge/entity.sql, by the slots above */
 static const sqlset_id entity_templates[SQL_COUNT] = {
 	SQLSET_ENTITY_CREATE, SQLSET_ENTITY_DEDUPE, SQLSET_ENTITY_MERGE, SQLSET_ENTITY_VERIFY,
 	SQLSET_ENTITY_EMPTY, SQLSET_ENTITY_DRIFT, SQLSET_ENTITY_INSERT, SQLSET_ENTITY_COPY,
-	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED, SQLSET_ENTITY_UNPLACE
+	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED, SQLSET_ENTITY_UNPLACE,
+	SQLSET_ENTITY_DIRECT_OK, SQLSET_ENTITY_LOCK, SQLSET_ENTITY_TRUNCATE,
+	SQLSET_ENTITY_COPY_DIRECT, SQLSET_ENTITY_DEDUPE_DIRECT
 };
 
 /*
@@ -63,6 +70,9 @@ struct stage
 	const char *uncompared;		/* a column left out of {values(a)}, or NULL */
 	bool		positions;		/* store_ord: each record's place in its array */
 	stage_index_build index_build;
+	bool		direct;			/* an empty target may take the COPY itself */
+	bool		decided[MAX_ENTITIES];	/* where d's rows go was decided */
+	PGresult   *rebuild[MAX_ENTITIES];	/* copied straight in: its "indexes" */
 	sbuf		tmp;
 };
 
@@ -237,6 +247,8 @@ entity_sql(stage *s, const entity_desc *d, int which)
 
 /* --- staging ---------------------------------------------------------------- */
 
+static bool go_direct(stage *s, const entity_desc *d);
+
 /* A setting that shapes the statements: only before the first is rendered. */
 static void
 before_first_use(const stage *s, const char *setter)
@@ -265,6 +277,12 @@ void
 stage_set_index_build(stage *s, stage_index_build how)
 {
 	s->index_build = how;
+}
+
+void
+stage_set_direct(stage *s, bool on)
+{
+	s->direct = on;
 }
 
 bool
@@ -302,8 +320,11 @@ stage_free(stage **sp)
 		return;
 	copy_abort(&s->copy, "ausdash: stage freed during COPY");
 	for (int i = 0; i < MAX_ENTITIES; i++)
+	{
 		for (int j = 0; j < SQL_COUNT; j++)
 			free(s->sql[i][j]);
+		PQclear(s->rebuild[i]);
+	}
 	sbuf_release(&s->tmp);
 	free(s);
 	*sp = NULL;
@@ -317,13 +338,15 @@ stage_copy_begin(stage *s, const entity_desc *d)
 	if (s->copy)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "COPY of \"%s\" started while \"%s\" is open",
 				  d->name, s->current->name);
-	if (!s->created[slot])
+	if (!s->decided[slot] && !go_direct(s, d))
+		return false;
+	if (!s->rebuild[slot] && !s->created[slot])
 	{
 		if (!db_command(s->conn, entity_sql(s, d, SQL_CREATE), 0, NULL))
 			return false;
 		s->created[slot] = true;
 	}
-	s->copy = copy_begin(s->conn, entity_sql(s, d, SQL_COPY));
+	s->copy = copy_begin(s->conn, entity_sql(s, d, s->rebuild[slot] ? SQL_COPY_DIRECT : SQL_COPY));
 	if (s->copy == NULL)
 		return false;
 	s->current = d;
@@ -344,9 +367,13 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 {
 	const entity_desc *d = s->current;
 
-	field_ll(s->copy, rec->index);
-	field_ll(s->copy, (long long) rec->line);
-	field_ll(s->copy, (long long) rec->offset);
+	/* a direct COPY has no ord, line and byte_offset: store_ord says where */
+	if (s->rebuild[entity_index(d)] == NULL)
+	{
+		field_ll(s->copy, rec->index);
+		field_ll(s->copy, (long long) rec->line);
+		field_ll(s->copy, (long long) rec->offset);
+	}
 	for (int i = 0; i < d->ncolumns; i++)
 	{
 		const entity_field *f = bycol[i];
@@ -410,17 +437,26 @@ value_ll(const PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? -1 : strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+/* d's entry in conflict_sql[], or lengthof(conflict_sql) when it has none */
+static size_t
+conflict_rule(const entity_desc *d)
+{
+	size_t		c;
+
+	for (c = 0; c < lengthof(conflict_sql); c++)
+		if (strcmp(conflict_sql[c].table, d->table) == 0)
+			break;
+	return c;
+}
+
 static bool
 drop_conflicts(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 {
 	int			slot = entity_index(d);
 	PGresult   *res;
 	bool		ok = true;
-	size_t		c;
+	size_t		c = conflict_rule(d);
 
-	for (c = 0; c < lengthof(conflict_sql); c++)
-		if (strcmp(conflict_sql[c].table, d->table) == 0)
-			break;
 	if (c == lengthof(conflict_sql))
 		return true;
 	res = db_query(s->conn, sqlset_sql(conflict_sql[c].conflicts), 0, NULL);
@@ -516,24 +552,197 @@ run_verify(stage *s, const char *set, const char *sql, int nparams,
 
 /*
  * Runs each statement of column col of res (the "indexes" pairs), false
- * (logged) at the first failure.
+ * at the first failure: logged, or with failed not NULL, not logged and
+ * its result left in *failed for the caller to look at and PQclear().
  */
 static bool
-run_column(stage *s, const PGresult *res, int col)
+run_column(stage *s, const PGresult *res, int col, PGresult **failed)
 {
 	for (int i = 0; i < PQntuples(res); i++)
 	{
 		long		t0 = timeutil_now_ms();
+		const char *sql = PQgetvalue(res, i, col);
 
 		if (col == 0)
 			progress_step("dropping index %d/%d", i + 1, PQntuples(res));
 		else
 			progress_step("building index %d/%d", i + 1, PQntuples(res));
 
-		if (!db_command(s->conn, PQgetvalue(res, i, col), 0, NULL))
+		if (failed)
+		{
+			PGresult   *r = db_exec(s->conn, sql, 0, NULL);
+
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			{
+				*failed = r;
+				return false;
+			}
+			PQclear(r);
+		}
+		else if (!db_command(s->conn, sql, 0, NULL))
 			return false;
-		log_debug("%s (%ld ms)", PQgetvalue(res, i, col), timeutil_now_ms() - t0);
+		log_debug("%s (%ld ms)", sql, timeutil_now_ms() - t0);
 	}
+	return true;
+}
+
+/* A statement's one boolean into *value; false (logged) on an error. */
+static bool
+query_bool(stage *s, const char *sql, bool *value)
+{
+	PGresult   *res = db_query(s->conn, sql, 0, NULL);
+
+	if (res == NULL)
+		return false;
+	*value = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return true;
+}
+
+/*
+ * Decides, before d's first COPY, where its rows go.  Into the staging
+ * table, unless stage_set_direct() allows the target itself and it
+ * qualifies: a backfill keeping positions (store_ord orders duplicates),
+ * "after" or "auto", no conflict rule, and "direct_ok" both before and
+ * after "lock"; and its indexes can all be dropped and built again
+ * ("indexes").  Then they are dropped, the table truncated, and the
+ * indexes kept in s->rebuild for stage_merge().  False (logged) on an error.
+ */
+static bool
+go_direct(stage *s, const entity_desc *d)
+{
+	int			slot = entity_index(d);
+	PGresult   *indexes;
+	bool		ok;
+
+	s->decided[slot] = true;
+	if (!s->direct || !s->positions || s->index_build == STAGE_INDEX_DURING ||
+		conflict_rule(d) < lengthof(conflict_sql))
+		return true;
+	if (!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
+		return false;
+	if (!ok)
+		return true;
+	/* empty before the lock; still empty once nobody else can write? */
+	if (!db_command(s->conn, entity_sql(s, d, SQL_LOCK), 0, NULL) ||
+		!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
+		return false;
+	if (!ok)
+		return true;
+	indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
+	if (indexes == NULL)
+		return false;
+	if (PQntuples(indexes) == 0)
+	{
+		log_debug("the indexes of public.%s cannot all be dropped and built again; "
+				  "staging its rows", d->table);
+		PQclear(indexes);
+		return true;
+	}
+	if (!run_column(s, indexes, 0, NULL) ||
+		!db_command(s->conn, entity_sql(s, d, SQL_TRUNCATE), 0, NULL))
+	{
+		PQclear(indexes);
+		return false;
+	}
+	log_debug("public.%s is empty: copying into it, its %d indexes built again after",
+			  d->table, PQntuples(indexes));
+	s->rebuild[slot] = indexes;
+	return true;
+}
+
+/*
+ * After a unique index of d's target failed to build: back to the
+ * savepoint before the builds, then "dedupe_direct".  Returns the rows
+ * deleted, or -1 (logged) on an error.
+ */
+static long long
+dedupe_direct(stage *s, const entity_desc *d)
+{
+	PGresult   *res;
+	long long	n = -1;
+
+	progress_step("deduplicating");
+	if (!db_command(s->conn, sqlset_sql(SQLSET_TXN_ROLLBACK_TO_SAVEPOINT), 0, NULL))
+		return -1;
+	res = db_exec(s->conn, entity_sql(s, d, SQL_DEDUPE_DIRECT), 0, NULL);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK)
+		n = strtoll(PQcmdTuples(res), NULL, 10);
+	else
+	{
+		log_error("could not dedupe the rows of %s copied into public.%s", d->name, d->table);
+		db_log_result_error(res, s->conn);
+	}
+	PQclear(res);
+	return n;
+}
+
+/*
+ * After a direct COPY of d (go_direct()): builds the target's indexes
+ * again.  When a unique index cannot be built because a key was copied
+ * twice, the builds are rolled back to a savepoint and done again after
+ * dedupe_direct() (the last occurrence wins); any other failure fails.
+ * The server's count of the rows the COPY stored was checked against the
+ * rows sent (copy_end()); with no user trigger on the table ("direct_ok")
+ * they are stored as sent.
+ */
+static bool
+merge_direct(stage *s, const entity_desc *d)
+{
+	stage_counts *c = &s->counts[entity_index(d)];
+	const PGresult *indexes = s->rebuild[entity_index(d)];
+	PGresult   *failed = NULL;
+	long		t0 = timeutil_now_ms();
+	long		dedupe_ms = 0;
+	bool		ok;
+
+	progress_phase("merging %s (%d/%d)", d->name, entity_index(d) + 1, entity_count);
+	if (!db_command(s->conn, sqlset_sql(SQLSET_TXN_SAVEPOINT), 0, NULL))
+		return false;
+	ok = run_column(s, indexes, 1, &failed);
+	if (!ok && PQresultErrorField(failed, PG_DIAG_SQLSTATE) &&
+		strcmp(PQresultErrorField(failed, PG_DIAG_SQLSTATE), "23505") == 0)
+	{
+		long		t1 = timeutil_now_ms();
+		long long	n = dedupe_direct(s, d);
+
+		dedupe_ms = timeutil_now_ms() - t1;
+		if (n < 0)
+		{
+			PQclear(failed);
+			failed = NULL;
+		}
+		else if (n > 0)
+		{
+			/* else no key was copied twice: the index failed for a reason of its own */
+			c->duplicates = n;
+			PQclear(failed);
+			failed = NULL;
+			ok = run_column(s, indexes, 1, &failed);
+		}
+	}
+	if (!ok)
+	{
+		if (failed)
+		{
+			log_error("could not build an index of public.%s", d->table);
+			db_log_result_error(failed, s->conn);
+		}
+		log_detail("While building the indexes of public.%s again after copying into it.",
+				   d->table);
+		PQclear(failed);
+		return false;
+	}
+	if (!db_command(s->conn, sqlset_sql(SQLSET_TXN_RELEASE_SAVEPOINT), 0, NULL))
+		return false;
+	c->inserted = c->staged - c->duplicates;
+	c->updated = 0;
+	c->unchanged = 0;
+	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
+			  "%lld unchanged (dedupe %ld ms, copy into empty table, then build its "
+			  "indexes %ld ms, verify 0 ms)", d->name, c->staged, c->duplicates,
+			  c->inserted, c->updated, c->unchanged, dedupe_ms,
+			  timeutil_now_ms() - t0 - dedupe_ms);
 	return true;
 }
 
@@ -565,7 +774,7 @@ insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **h
 			PQclear(indexes);
 			indexes = NULL;
 		}
-		else if (!run_column(s, indexes, 0))
+		else if (!run_column(s, indexes, 0, NULL))
 		{
 			PQclear(indexes);
 			return false;
@@ -587,7 +796,7 @@ insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **h
 		c->updated = 0;
 	}
 	PQclear(res);
-	if (ok && indexes && !run_column(s, indexes, 1))
+	if (ok && indexes && !run_column(s, indexes, 1, NULL))
 	{
 		log_detail("While building the indexes of public.%s again after inserting "
 				   "into it.", d->table);
@@ -609,6 +818,8 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	bool		empty;
 	const char *how = "merge";
 
+	if (s->rebuild[slot])
+		return merge_direct(s, d);	/* even when nothing was copied */
 	if (!s->created[slot] || c->staged == 0)
 		return true;
 	progress_phase("merging %s (%d/%d)", d->name, slot + 1, entity_count);

@@ -11,7 +11,10 @@
  *       "dedupe": in-input duplicates of a key, the last one wins;
  *       "merge": INSERT ... ON CONFLICT ... DO UPDATE ... WHERE (...) IS
  *       DISTINCT FROM (...), fed only the new and changed rows;
- *       "verify": every staged row is now in the target, equal.
+ *       "verify": every staged row is now in the target, equal;
+ *   or, into an empty target of a big backfill (stage_set_direct()),
+ *       COPY ... FREEZE straight into it, its indexes dropped and then
+ *       built again by stage_merge().
  * Only one COPY can be open on a connection at a time.
  */
 #ifndef AUSDASH_STAGE_H
@@ -66,6 +69,22 @@ typedef enum stage_index_build
 #define STAGE_INDEX_AFTER_MIN_ROWS 50000
 
 void		stage_set_index_build(stage *s, stage_index_build how);
+
+/*
+ * With on (a backfill that knows the load is big: "after", or "auto" and
+ * an input of STAGE_DIRECT_MIN_BYTES or more), the rows of an entity whose
+ * target is empty are copied straight into the target instead of a
+ * staging table: at its first stage_copy_begin() the target is locked
+ * (ACCESS EXCLUSIVE), its indexes dropped and the table truncated, and
+ * COPY ... FREEZE fills it; stage_merge() builds the indexes again, after
+ * deleting the earlier rows of a key copied twice when a unique index
+ * says so.  Only where "after" would be taken, the target has no
+ * triggers of its own and no conflict rule, and positions are on (see the
+ * "direct_ok" statement of sql/merge/entity.sql); otherwise staged.
+ */
+void		stage_set_direct(stage *s, bool on);
+
+#define STAGE_DIRECT_MIN_BYTES (25 * 1000 * 1000)
 
 /*
  * With on (a backfill), each row also carries store_ord, its record's place

@@ -182,6 +182,12 @@ finish(copy_writer *w, const char *errmsg)
 		db_log_result_error(res, w->conn);
 		ok = false;
 	}
+	/* the server's count of the rows it stored: the ones sent, no fewer */
+	if (errmsg == NULL && ok && strtoll(PQcmdTuples(res), NULL, 10) != w->rows)
+	{
+		log_error("the server took %s rows of the %lld sent", PQcmdTuples(res), w->rows);
+		ok = false;
+	}
 	PQclear(res);
 	while ((res = PQgetResult(w->conn)) != NULL)
 	{

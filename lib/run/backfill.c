@@ -674,6 +674,8 @@ backfill_run(const backfill_options *o, const db_options *dbo)
 	lifecycle_begin(&bf.lc, dbo);
 	bf.st = stage_new(bf.lc.conn);
 	stage_set_index_build(bf.st, o->index_build);
+	stage_set_direct(bf.st, o->index_build == STAGE_INDEX_AFTER ||
+					 (o->index_build == STAGE_INDEX_AUTO && bf.size >= STAGE_DIRECT_MIN_BYTES));
 	stage_set_positions(bf.st, true);
 	bf.sr = storeread_new(o->input, &handler, &bf, o->ignore_unknown);
 	bf.sum = sha256_create();

@@ -141,7 +141,7 @@ WHERE (SELECT relkind FROM pg_catalog.pg_class
                   WHERE indisreplident OR index_comment IS NOT NULL
                      OR con_comment IS NOT NULL OR contype = 'x' OR condeferrable
                      OR (conname IS NOT NULL AND conname <> index_name))
-ORDER BY index_name;
+ORDER BY conname IS NULL, index_name;
 
 -- name: insert_unindexed
 -- The target was empty and its indexes are dropped ("indexes"): every
@@ -150,6 +150,48 @@ ORDER BY index_name;
 INSERT INTO public.{table} ({columns})
 SELECT {columns}
 FROM pg_temp.ausdash_stage_{table};
+
+-- name: direct_ok
+-- Whether a backfill may COPY straight into the target (stage_set_direct):
+-- the target is empty, no trigger of a user's could change or add rows
+-- (so the rows stored are the rows sent, as a count verifies), and the
+-- loader may truncate it (COPY FREEZE wants a table truncated in the same
+-- transaction).  Asked before and again after "lock".
+SELECT NOT EXISTS (SELECT 1 FROM public.{table})
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                   WHERE tgrelid = 'public.{table}'::pg_catalog.regclass
+                     AND NOT tgisinternal)
+   AND pg_catalog.has_table_privilege('public.{table}', 'TRUNCATE') AS ok;
+
+-- name: lock
+-- Before the indexes are dropped: nobody else reads or writes the target
+-- until the run ends, so it stays empty but for the rows copied.
+LOCK TABLE public.{table} IN ACCESS EXCLUSIVE MODE;
+
+-- name: truncate
+-- The target is empty and locked; truncating it here lets the COPY freeze
+-- its rows, so no later reader or vacuum writes every page again.
+TRUNCATE public.{table};
+
+-- name: copy_direct
+-- The rows straight into the emptied target, its indexes dropped
+-- ("indexes"), frozen.  The columns as "copy" writes them, without ord,
+-- line and byte_offset: store_ord is the position instead.
+COPY public.{table} ({columns}) FROM STDIN (FREEZE);
+
+-- name: dedupe_direct
+-- After "copy_direct", when a unique index could not be built again: keys
+-- copied more than once keep their last occurrence (the greatest store_ord).
+WITH d AS (
+  SELECT {key}, pg_catalog.max(store_ord) AS last
+  FROM public.{table}
+  GROUP BY {key}
+  HAVING pg_catalog.count(*) > 1
+)
+DELETE FROM public.{table} t
+USING d
+WHERE {key_eq(d,t)}
+  AND t.store_ord < d.last;
 
 -- name: verify
 -- After "insert": staged rows missing from the target or different there

@@ -22,3 +22,13 @@ BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SET LOCAL temp_buffers = '1GB';
 SET LOCAL work_mem = '256MB';
 SET LOCAL maintenance_work_mem = '256MB';
+
+-- name: savepoint
+-- Around a step that may fail and be tried again in the same transaction.
+SAVEPOINT ausdash_retry;
+
+-- name: rollback_to_savepoint
+ROLLBACK TO SAVEPOINT ausdash_retry;
+
+-- name: release_savepoint
+RELEASE SAVEPOINT ausdash_retry;

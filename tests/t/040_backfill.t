@@ -510,33 +510,41 @@ is($node->psql("SELECT s.started_at >= b.finished_at FROM "
 	'--lock-wait: the second started after the first had finished');
 
 # on a terminal: the phase, its time and step, an ETA only while reading
-# (a pseudo-terminal); -q silences it; -v without one: a line per phase
-reset_db();
+# (a pseudo-terminal); -q silences it; -v without one: a line per phase.
+# A file that big is copied straight into the empty table; from a pipe
+# (its size unknown, "auto") the rows are staged, then inserted.
+for my $case ([ 'copied', [ $tool, '--index-build=after', $big ], [ 'building index 1/5', 'building index 5/5' ] ],
+	[ 'staged', [ 'sh', '-c', "cat '$big' | '$tool' -" ],
+	  [ 'deduplicating', 'dropping index 1/5', 'inserting', 'building index 1/5', 'building index 5/5', 'verifying' ] ])
 {
-	my ($c, $tty) = run_on_tty([ $tool, '--index-build=after', $big ], timeout => 300);
-	is($c, 0, 'on a terminal: exit 0') or diag($tty);
+	my ($how, $cmd, $steps) = @$case;
+	reset_db();
+	my ($c, $tty) = run_on_tty($cmd, timeout => 300);
+	is($c, 0, "on a terminal, $how: exit 0") or diag($tty);
 	my @frames = map { s/\e\[K//gr } grep { /\S/ } split /\r|\n/, $tty;
 	my %first;
 	for my $i (0 .. $#frames)
 	{
 		$first{$1} //= $i if $frames[$i] =~ /^ausdash-backfill: (reading and staging|merging observations|committing)/;
 	}
-	ok(grep({ /^ausdash-backfill: reading and staging: [\d.]+ of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, ETA \d+ s$/ } @frames),
-		'reading: bytes, rate and ETA') or diag(join "\n", @frames);
-	for my $step ('deduplicating', 'dropping index 1/5', 'inserting', 'building index 1/5', 'building index 5/5', 'verifying')
+	ok(grep({ /^ausdash-backfill: reading and staging: [\d.]+ (?:of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, ETA \d+ s|MB, [\d.]+ MB\/s)$/ } @frames),
+		"$how: reading: bytes, rate (and ETA of a file)") or diag(join "\n", @frames);
+	for my $step (@$steps)
 	{
 		ok(grep({ /^ausdash-backfill: merging observations \(3\/7\), [\d.]+ s: \Q$step\E$/ } @frames),
-			"merging observations: the step \"$step\" with the phase's time");
+			"$how: merging observations: the step \"$step\" with the phase's time");
 	}
-	ok(grep({ /^ausdash-backfill: committing, [\d.]+ s$/ } @frames), 'committing');
+	is(scalar(grep { /merging observations .*: inserting$/ } @frames), 0, "$how: no insert step") if $how eq 'copied';
+	ok(grep({ /^ausdash-backfill: committing, [\d.]+ s$/ } @frames), "$how: committing");
 	ok(defined $first{'reading and staging'} && defined $first{'merging observations'} && defined $first{committing}
 		  && $first{'reading and staging'} < $first{'merging observations'}
-		  && $first{'merging observations'} < $first{committing}, 'the phases in order');
+		  && $first{'merging observations'} < $first{committing}, "$how: the phases in order");
 	my @eta = grep { /ETA/ } @frames[ ($first{'merging observations'} // 0) .. $#frames ];
-	is(scalar(@eta), 0, 'no ETA once reading is done');
-	my ($merge_frame) = grep { /merging observations .*: inserting$/ } @frames;
-	diag("a frame of the merge phase: $merge_frame") if $ENV{AUSDASH_SHOW} && $merge_frame;
-
+	is(scalar(@eta), 0, "$how: no ETA once reading is done");
+	is($node->psql('SELECT count(*) FROM public.observations'), 150000, "$how: all rows there");
+}
+{
+	my ($c, $tty);
 	# a statement that fails while the line is shown (the waiting path of
 	# db_exec()): the error, the phase's line kept above it, exit 75
 	reset_db();
@@ -544,7 +552,7 @@ reset_db();
 		'BEGIN; LOCK public.observations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(15); COMMIT' ]);
 	wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE mode = 'AccessExclusiveLock' "
 		  . "AND relation = 'public.observations'::pg_catalog.regclass)", 'the lock');
-	($c, $tty) = run_on_tty([ $tool, '--lock-timeout=2s', $big ], timeout => 120);
+	($c, $tty) = run_on_tty([ $tool, '--lock-timeout=2s', '--index-build=during', $big ], timeout => 120);
 	$holder->kill_kill;
 	is($c, 75, 'on a terminal, a lock timeout during the merge: exit 75') or diag($tty);
 	like($tty, qr/merging observations \(3\/7\), [\d.]+ s: [a-z ]+(?:\e\[K)?\r?\n.*error:.*lock timeout/s,
@@ -585,8 +593,10 @@ is($code, 0, 'big store: exit 0') or diag($err);
 $r = $code == 0 ? JSON::PP->new->decode($out) : {};
 is($r->{entities}{observations}{inserted}, 150000, 'big store: 150000 observations inserted');
 is($node->psql('SELECT count(*) FROM public.observations'), 150000, 'big store: all there');
-like($err, qr/debug: observations: 150000 staged.*insert into empty table, then build its indexes/,
-	'auto: 150000 rows into an empty table: indexes built after the insert');
+like($err, qr/debug: public.observations is empty: copying into it, its 5 indexes built again after/,
+	'auto: a big store into an empty table: copied straight into it');
+like($err, qr/debug: observations: 150000 staged, 0 duplicates, 150000 inserted.*copy into empty table, then build its indexes/,
+	'auto: ... its indexes built after the copy');
 like($err, qr/debug: ALTER TABLE public.observations ADD CONSTRAINT observations_pkey PRIMARY KEY/,
 	'auto: the primary key built again');
 is($node->psql($index_defs), $defs, 'auto: the same indexes and constraints as before');
@@ -622,7 +632,7 @@ for my $case ([ 'auto', 0 ], [ 'during', 0 ], [ 'after', 1 ])
 	if ($built)
 	{
 		isnt($node->psql($index_oids), $oids, "--index-build=$how: indexes built anew");
-		like($err, qr/insert into empty table, then build its indexes/, "--index-build=$how: says so");
+		like($err, qr/copy into empty table, then build its indexes/, "--index-build=$how: says so");
 	}
 	else
 	{
@@ -631,6 +641,57 @@ for my $case ([ 'auto', 0 ], [ 'during', 0 ], [ 'after', 1 ])
 			"--index-build=$how: inserted with the indexes in place");
 	}
 }
+# copied straight into the empty tables ("after"): every table's indexes
+# come back as they were, also those of the tables that got no rows, and a
+# dry run leaves them all as they were
+my $all_index_defs = "SELECT pg_catalog.string_agg(c.relname || ' ' || pg_catalog.pg_get_indexdef(i.indexrelid)"
+  . " || ' ' || COALESCE((SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k"
+  . " WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')), '-'), E'\\n' ORDER BY c.relname)"
+  . " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+  . " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+  . " WHERE t.relnamespace = 'public'::pg_catalog.regnamespace";
+my $all_oids = $all_index_defs =~ s/c\.relname \|\| .*?E'/i.indexrelid::text, E'/sr;
+{
+	reset_db();
+	my $all = $node->psql($all_index_defs);
+	my $all_o = $node->psql($all_oids);
+	($code, $out, $err) = run_command([ $tool, '--index-build=after', '--dry-run', "$TMP/three.json" ]);
+	is($code, 0, 'copied, dry run: exit 0');
+	is($node->psql('SELECT count(*) FROM public.observations'), 0, 'copied, dry run: nothing kept');
+	is($node->psql($all_oids), $all_o, 'copied, dry run: every index the one from before');
+	($code, $out, $err) = run_command([ $tool, '--index-build=after', '-v', '-v', "$TMP/three.json" ]);
+	is($code, 0, 'copied: exit 0');
+	like($err, qr/public.source_cursors is empty: copying into it/, 'copied: an entity with no rows too');
+	is($node->psql($all_index_defs), $all, 'copied: every table\'s indexes as before');
+	is($node->psql('SELECT string_agg(store_ord::text, \',\' ORDER BY date) FROM public.observations'),
+		'0,1,2', 'copied: each row keeps its place in the store');
+	# HEAP_XMIN_FROZEN: both hint bits of xmin set (pageinspect)
+	$node->psql('CREATE EXTENSION IF NOT EXISTS pageinspect');
+	is($node->psql("SELECT pg_catalog.count(*) FROM public.heap_page_items(public.get_raw_page('public.observations', 0)) "
+		  . "WHERE t_infomask & 768 = 768"), 3, 'copied: the rows are frozen (COPY FREEZE)');
+	$node->psql('DROP EXTENSION pageinspect');
+
+	# a key twice in the file: the last occurrence wins, as when staged
+	for my $build ('after', 'during')
+	{
+		reset_db();
+		write_file("$TMP/twice.json", store_json(observations => [
+			obs_json(date => '2025-01-28', value => 1), obs_json(date => '2025-02-28', value => 2),
+			obs_json(date => '2025-01-28', value => 3), obs_json(date => '2025-03-28', value => 4),
+			obs_json(date => '2025-01-28', value => 5) ]));
+		($code, $out, $err) = run_command([ $tool, "--index-build=$build", '--json', '-v', '-v', "$TMP/twice.json" ]);
+		is($code, 0, "a key three times, $build: exit 0") or diag($err);
+		my $r = $code == 0 ? JSON::PP->new->decode($out) : {};
+		is(join(',', map { $r->{entities}{observations}{$_} // '?' } qw(read inserted duplicates)), '5,3,2',
+			"a key three times, $build: 5 read, 3 inserted, 2 duplicates");
+		is($node->psql('SELECT string_agg(date || \'=\' || value || \'@\' || store_ord, \',\' ORDER BY date) '
+			  . 'FROM public.observations'), '2025-01-28=5@4,2025-02-28=2@1,2025-03-28=4@3',
+			"a key three times, $build: the last one kept, with its place");
+		is($node->psql($all_index_defs), $all, "a key three times, $build: every index as before");
+		like($err, qr/observations: 5 staged, 2 duplicates, 3 inserted/, "a key three times, $build: -vv counts");
+	}
+}
+
 command_checks_all([ $tool, '--index-build=later', "$TMP/three.json" ], 64, [],
 	[qr/error: invalid value "later" for option --index-build: expected auto, after or during/],
 	'--index-build: a bad value exits 64');
@@ -658,7 +719,7 @@ write_file("$TMP/same-value.json",
 ($code, $out, $err) = run_command([ $tool, '--index-build=after', "$TMP/same-value.json" ]);
 is($code, 1, 'an index cannot be built again: exit 1');
 like($err, qr/error: .*could not create unique index "test_value_unique"/, '... says which');
-like($err, qr/While building the indexes of public.observations again after inserting into it/,
+like($err, qr/While building the indexes of public.observations again after copying into it/,
 	'... and when');
 is(table_state(), $before, '... nothing committed');
 is($node->psql($index_oids), $oids, '... the indexes are the ones from before');
@@ -676,9 +737,10 @@ $before = table_state();
 write_file("$TMP/three-changed.json", store_json(observations =>
 	  [ map { obs_json(date => "2025-0$_-28", value => $_ * 10) } 1 .. 3 ]));
 for my $case ([ 'UPDATE', "$TMP/three-changed.json", 'the merge' ],
-	[ 'INSERT', "$TMP/three.json", 'an insert into an empty table' ])
+	[ 'INSERT', "$TMP/three.json", 'an insert into an empty table' ],
+	[ 'INSERT', "$TMP/three.json", 'an empty table with a trigger, --index-build=after', '--index-build=after' ])
 {
-	my ($event, $file, $what) = @$case;
+	my ($event, $file, $what, @opt) = @$case;
 	if ($event eq 'INSERT')
 	{
 		reset_db();
@@ -686,7 +748,7 @@ for my $case ([ 'UPDATE', "$TMP/three-changed.json", 'the merge' ],
 	}
 	$node->psql("CREATE TRIGGER test_bump BEFORE $event ON public.observations "
 		  . 'FOR EACH ROW EXECUTE FUNCTION public.test_bump()');
-	($code, $out, $err) = run_command([ $tool, $file ]);
+	($code, $out, $err) = run_command([ $tool, @opt, $file ]);
 	is($code, 1, "$what, a row changed on its way: exit 1");
 	like($err, qr/error: verification failed: 1 staged row\(s\) of observations are not in public.observations as staged/,
 		"$what: verification failed");

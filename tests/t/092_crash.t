@@ -1,6 +1,7 @@
-# tests/t/092_crash.t - crash safety: ausdash-backfill and ausdash-ingest
-# killed with SIGKILL at 20 seeded points each, spread over the whole run
-# (parse, COPY, merge, commit).  Each time the tables hold exactly the
+# tests/t/092_crash.t - crash safety: ausdash-backfill (staged, and copied
+# straight into the empty tables) and ausdash-ingest killed with SIGKILL at
+# 20 seeded points each, spread over the whole run (parse, COPY, merge or
+# index builds, commit).  Each time the tables hold exactly the
 # state before the run or after it, never anything in between; a killed
 # run stays visible and the next run marks it abandoned and succeeds.
 use strict;
@@ -26,10 +27,16 @@ my %volatile = (observations => "'id' - 'ingested_at'", raw_snapshots => "'snaps
 sub content
 {
 	my ($db) = @_;
-	return $node->psql(join(' UNION ALL ', map {
+	# and every index of the tables (a load copied straight into a table
+	# drops them and builds them again)
+	return $node->psql(join(' UNION ALL ', (map {
 		my $row = "(pg_catalog.to_jsonb(t) - " . ($volatile{$_} // "'-'") . ")::text";
 		"SELECT '$_' || ':' || pg_catalog.count(*) || ':' || pg_catalog.md5(COALESCE(pg_catalog.string_agg("
-		  . "$row, '|' ORDER BY $row), '')) FROM public.$_ t" } @tables), dbname => $db);
+		  . "$row, '|' ORDER BY $row), '')) FROM public.$_ t" } @tables),
+		"SELECT 'indexes:' || pg_catalog.string_agg(pg_catalog.pg_get_indexdef(i.indexrelid), '|' "
+		  . "ORDER BY pg_catalog.pg_get_indexdef(i.indexrelid)) FROM pg_catalog.pg_index i "
+		  . "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+		  . "WHERE c.relnamespace = 'public'::pg_catalog.regnamespace"), dbname => $db);
 }
 
 sub fresh_db
@@ -51,6 +58,8 @@ write_file("$TMP/payload.ndjson", $nd);
 
 my %tool = (
 	backfill => [ 'ausdash-backfill', '-q', "$TMP/store.json" ],
+	# into the empty tables themselves, their indexes dropped and built after
+	backfill_copied => [ 'ausdash-backfill', '-q', '--index-build=after', "$TMP/store.json" ],
 	ingest => [ 'ausdash-ingest', '-q', '--source=crash_feed', '--format=ndjson', "$TMP/payload.ndjson" ],
 );
 srand(20261123);

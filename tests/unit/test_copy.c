@@ -19,12 +19,14 @@ static sbuf sent;
 static char *end_errmsg;
 static int	end_calls;
 static int	put_calls;
+static long long fake_stored = -1;	/* rows the server says it stored; -1: those sent */
 
 PGresult   *__wrap_PQexec(PGconn *conn, const char *query);
 int			__wrap_PQputCopyData(PGconn *conn, const char *buffer, int nbytes);
 int			__wrap_PQputCopyEnd(PGconn *conn, const char *errormsg);
 PGresult   *__wrap_PQgetResult(PGconn *conn);
 char	   *__wrap_PQerrorMessage(const PGconn *conn);
+char	   *__wrap_PQcmdTuples(PGresult *res);
 
 PGresult *
 __wrap_PQexec(PGconn *conn, const char *query)
@@ -66,9 +68,22 @@ __wrap_PQerrorMessage(const PGconn *conn)
 	return "server closed the connection unexpectedly\n";
 }
 
+char *
+__wrap_PQcmdTuples(PGresult *res)
+{
+	static char buf[32];
+	long long	n = 0;
+
+	for (size_t i = 0; i < sent.len; i++)
+		n += sent.data[i] == '\n';
+	snprintf(buf, sizeof(buf), "%lld", fake_stored >= 0 ? fake_stored : n);
+	return buf;
+}
+
 static int
 reset(void **state)
 {
+	fake_stored = -1;
 	fake_exec_status = PGRES_COPY_IN;
 	fake_end_status = PGRES_COMMAND_OK;
 	fake_put_fails = false;
@@ -125,6 +140,25 @@ test_rows_and_flush(void **state)
 	assert_null(end_errmsg);	/* success ends with a NULL message */
 	assert_int_equal(sent.len, 10000 * strlen("k\\tey\t\\N\t1.5\n"));
 	assert_memory_equal(sent.data, "k\\tey\t\\N\t1.5\nk\\tey", 18);
+}
+
+/* The server's count of the rows it stored must be the count sent. */
+static void
+test_server_stored_fewer(void **state)
+{
+	copy_writer *w = copy_begin((PGconn *) 1, "COPY x FROM STDIN");
+	long long	rows = -1;
+
+	for (int i = 0; i < 3; i++)
+	{
+		assert_true(copy_field_str(w, "a"));
+		assert_true(copy_row_end(w));
+	}
+	fake_stored = 2;
+	assert_false(copy_end(&w, &rows));
+	assert_null(w);
+	assert_int_equal(rows, -1);
+	assert_null(end_errmsg);	/* the COPY itself ended normally */
 }
 
 static void
@@ -200,6 +234,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_escape, reset),
 		cmocka_unit_test_setup(test_rows_and_flush, reset),
+		cmocka_unit_test_setup(test_server_stored_fewer, reset),
 		cmocka_unit_test_setup(test_nul_field_rejected, reset),
 		cmocka_unit_test_setup(test_send_failure_aborts, reset),
 		cmocka_unit_test_setup(test_server_rejects_at_end, reset),
