@@ -671,6 +671,19 @@ my $all_oids = $all_index_defs =~ s/c\.relname \|\| .*?E'/i.indexrelid::text, E'
 		  . "WHERE t_infomask & 768 = 768"), 3, 'copied: the rows are frozen (COPY FREEZE)');
 	$node->psql('DROP EXTENSION pageinspect');
 
+	# a bad record within --max-errors: left out of the copy, the rest loaded
+	reset_db();
+	write_file("$TMP/one-bad.json", store_json(observations => [
+		obs_json(date => '2025-01-28', value => 1), obs_json(date => '2025-02-28', value => '"x"'),
+		obs_json(date => '2025-03-28', value => 3) ]));
+	($code, $out, $err) = run_command([ $tool, '--index-build=after', '--max-errors=1', '-v', '-v',
+		"$TMP/one-bad.json" ]);
+	is($code, 2, 'copied, one bad record within --max-errors: exit 2') or diag($err);
+	like($err, qr/public.observations is empty: copying into it/, '... copied');
+	is($node->psql('SELECT string_agg(date || \'=\' || value, \',\' ORDER BY date) FROM public.observations'),
+		'2025-01-28=1,2025-03-28=3', '... the good records loaded, the bad one left out');
+	is($node->psql($all_index_defs), $all, '... every index as before');
+
 	# a key twice in the file: the last occurrence wins, as when staged
 	for my $build ('after', 'during')
 	{

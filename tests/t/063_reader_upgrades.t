@@ -60,6 +60,15 @@ is_deeply([ @$u{qw(source_mix seed added)} ], [ 'added', "$TMP/seed.json", 2 ], 
 is($node->psql($mix), 'rates.oo.variable_pct=6.08@0 rates.oo.fixed_pct=5.79@1 '
 	  . 'energy.source_mix.official.share_pct.coal=58.8@2 energy.source_mix.official.share_pct.gas=17.5@3',
 	'... the seed\'s source-mix rows, after the store\'s own, and nothing else of the seed');
+# copied straight into the empty table: the seeded rows are a second COPY
+# into the same table, in the same transaction
+($u, $err) = backfill('the same, copied straight in', '--index-build=after', '-v', '-v',
+	"--reader-seed=$TMP/seed.json", "$TMP/plain.json");
+like($err, qr/public.observations is empty: copying into it/, '... copied, not staged');
+is($u->{added}, 2, '... the seeded rows added');
+is($node->psql($mix), 'rates.oo.variable_pct=6.08@0 rates.oo.fixed_pct=5.79@1 '
+	  . 'energy.source_mix.official.share_pct.coal=58.8@2 energy.source_mix.official.share_pct.gas=17.5@3',
+	'... the same rows in the same places');
 my ($c, $out) = run_command([ 'ausdash-export' ]);
 is(join(' ', map { $_->{seriesId} } @{ $json->decode($out)->{observations} }),
 	'rates.oo.variable_pct rates.oo.fixed_pct energy.source_mix.official.share_pct.coal '
