@@ -600,45 +600,63 @@ query_bool(stage *s, const char *sql, bool *value)
 }
 
 /*
+ * Whether d's target can take the COPY itself: "direct_ok", and "indexes"
+ * can drop and build every index again.  *indexes gets those pairs, or
+ * NULL when it cannot (why at -vv).  False (logged) on an error.
+ */
+static bool
+direct_check(stage *s, const entity_desc *d, PGresult **indexes)
+{
+	bool		ok;
+
+	*indexes = NULL;
+	if (!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
+		return false;
+	if (!ok)
+		return true;
+	*indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
+	if (*indexes == NULL)
+		return false;
+	if (PQntuples(*indexes) == 0)
+	{
+		log_debug("the indexes of public.%s cannot all be dropped and built again; "
+				  "staging its rows", d->table);
+		PQclear(*indexes);
+		*indexes = NULL;
+	}
+	return true;
+}
+
+/*
  * Decides, before d's first COPY, where its rows go.  Into the staging
  * table, unless stage_set_direct() allows the target itself and it
  * qualifies: a backfill keeping positions (store_ord orders duplicates),
- * "after" or "auto", no conflict rule, and "direct_ok" both before and
- * after "lock"; and its indexes can all be dropped and built again
- * ("indexes").  Then they are dropped, the table truncated, and the
- * indexes kept in s->rebuild for stage_merge().  False (logged) on an error.
+ * "after" or "auto", no conflict rule, and direct_check() both before and
+ * after "lock" (only a table that qualifies is locked).  Then its indexes
+ * are dropped, the table truncated, and the indexes kept in s->rebuild
+ * for stage_merge().  False (logged) on an error.
  */
 static bool
 go_direct(stage *s, const entity_desc *d)
 {
 	int			slot = entity_index(d);
 	PGresult   *indexes;
-	bool		ok;
 
 	s->decided[slot] = true;
 	if (!s->direct || !s->positions || s->index_build == STAGE_INDEX_DURING ||
 		conflict_rule(d) < lengthof(conflict_sql))
 		return true;
-	if (!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
+	if (!direct_check(s, d, &indexes))
 		return false;
-	if (!ok)
-		return true;
-	/* empty before the lock; still empty once nobody else can write? */
-	if (!db_command(s->conn, entity_sql(s, d, SQL_LOCK), 0, NULL) ||
-		!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
-		return false;
-	if (!ok)
-		return true;
-	indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
 	if (indexes == NULL)
-		return false;
-	if (PQntuples(indexes) == 0)
-	{
-		log_debug("the indexes of public.%s cannot all be dropped and built again; "
-				  "staging its rows", d->table);
-		PQclear(indexes);
 		return true;
-	}
+	PQclear(indexes);
+	/* still so once nobody else can write? */
+	if (!db_command(s->conn, entity_sql(s, d, SQL_LOCK), 0, NULL) ||
+		!direct_check(s, d, &indexes))
+		return false;
+	if (indexes == NULL)
+		return true;
 	if (!run_column(s, indexes, 0, NULL) ||
 		!db_command(s->conn, entity_sql(s, d, SQL_TRUNCATE), 0, NULL))
 	{

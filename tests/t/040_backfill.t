@@ -719,6 +719,18 @@ is($code, 0, 'referenced by a foreign key: exit 0');
 like($err, qr/the indexes of public.observations cannot all be dropped and built again; inserting with them in place/,
 	'referenced by a foreign key: says why the indexes stay');
 is($node->psql($index_oids), $oids, 'referenced by a foreign key: indexes kept');
+# ... and a table that cannot be copied into is not locked either: the
+# dashboard's reads go on while a big store is staged for it
+reset_db();
+{
+	my ($o, $e) = ('', '');
+	my $h = IPC::Run::start([ $tool, '--index-build=after', $big ], '>', \$o, '2>', \$e);
+	wait_for("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_copy)", 'the COPY');
+	is($node->psql("SET lock_timeout = '5s'; SELECT count(*) FROM public.observations"), 0,
+		'referenced by a foreign key: readers are not locked out while the store is read');
+	$h->finish;
+	is($h->full_result(0), 0, 'referenced by a foreign key: the big store loads') or diag($e);
+}
 $node->psql('DROP TABLE public.test_obs_ref');
 
 # building an index again fails: everything is rolled back, indexes and all
