@@ -242,8 +242,9 @@ entity_column_find(const entity_desc *d, const char *field)
 const entity_field *
 entity_record_field(const entity_record *rec, const char *name)
 {
+	/* (the first byte first: these run for every field of every record) */
 	for (int i = rec->nfields - 1; i >= 0; i--)
-		if (strcmp(rec->fields[i].name, name) == 0)
+		if (rec->fields[i].name[0] == name[0] && strcmp(rec->fields[i].name, name) == 0)
 			return &rec->fields[i];
 	return NULL;
 }
@@ -258,7 +259,7 @@ entity_record_field_next(const entity_record *rec, const char *name, int *hint)
 	{
 		int			i = (start + k) % n;
 
-		if (strcmp(rec->fields[i].name, name) == 0)
+		if (rec->fields[i].name[0] == name[0] && strcmp(rec->fields[i].name, name) == 0)
 		{
 			*hint = i + 1;
 			return &rec->fields[i];
@@ -438,7 +439,8 @@ entity_check_record(const entity_desc *d, const entity_record *rec,
 			col = hint;
 		else
 			for (int j = 0; j < d->ncolumns; j++)
-				if (strcmp(d->columns[j].field, f->name) == 0)
+				if (d->columns[j].field[0] == f->name[0] &&
+					strcmp(d->columns[j].field, f->name) == 0)
 				{
 					col = j;
 					break;
