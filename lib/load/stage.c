@@ -600,6 +600,38 @@ query_bool(stage *s, const char *sql, bool *value)
 }
 
 /*
+ * The "indexes" pairs of d's target, or NULL in *indexes when they cannot
+ * all be dropped and built again (said at -vv, with what is done instead).
+ * False (logged) on an error.
+ */
+static bool
+droppable_indexes(stage *s, const entity_desc *d, const char *instead, PGresult **indexes)
+{
+	*indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
+	if (*indexes == NULL)
+		return false;
+	if (PQntuples(*indexes) == 0)
+	{
+		log_debug("the indexes of public.%s cannot all be dropped and built again; %s",
+				  d->table, instead);
+		PQclear(*indexes);
+		*indexes = NULL;
+	}
+	return true;
+}
+
+/* The -vv line of d's counts and where the time went. */
+static void
+log_counts(const entity_desc *d, const stage_counts *c, long dedupe_ms, const char *how,
+		   long how_ms, long verify_ms)
+{
+	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
+			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
+			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
+			  dedupe_ms, how, how_ms, verify_ms);
+}
+
+/*
  * Whether d's target can take the COPY itself: "direct_ok", and "indexes"
  * can drop and build every index again.  *indexes gets those pairs, or
  * NULL when it cannot (why at -vv).  False (logged) on an error.
@@ -612,19 +644,7 @@ direct_check(stage *s, const entity_desc *d, PGresult **indexes)
 	*indexes = NULL;
 	if (!query_bool(s, entity_sql(s, d, SQL_DIRECT_OK), &ok))
 		return false;
-	if (!ok)
-		return true;
-	*indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
-	if (*indexes == NULL)
-		return false;
-	if (PQntuples(*indexes) == 0)
-	{
-		log_debug("the indexes of public.%s cannot all be dropped and built again; "
-				  "staging its rows", d->table);
-		PQclear(*indexes);
-		*indexes = NULL;
-	}
-	return true;
+	return !ok || droppable_indexes(s, d, "staging its rows", indexes);
 }
 
 /*
@@ -756,11 +776,8 @@ merge_direct(stage *s, const entity_desc *d)
 	c->inserted = c->staged - c->duplicates;
 	c->updated = 0;
 	c->unchanged = 0;
-	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
-			  "%lld unchanged (dedupe %ld ms, copy into empty table, then build its "
-			  "indexes %ld ms, verify 0 ms)", d->name, c->staged, c->duplicates,
-			  c->inserted, c->updated, c->unchanged, dedupe_ms,
-			  timeutil_now_ms() - t0 - dedupe_ms);
+	log_counts(d, c, dedupe_ms, "copy into empty table, then build its indexes",
+			   timeutil_now_ms() - t0 - dedupe_ms, 0);
 	return true;
 }
 
@@ -782,17 +799,9 @@ insert_into_empty(stage *s, const entity_desc *d, long long rows, const char **h
 	if (s->index_build == STAGE_INDEX_AFTER ||
 		(s->index_build == STAGE_INDEX_AUTO && rows >= STAGE_INDEX_AFTER_MIN_ROWS))
 	{
-		indexes = db_query(s->conn, entity_sql(s, d, SQL_INDEXES), 0, NULL);
-		if (indexes == NULL)
+		if (!droppable_indexes(s, d, "inserting with them in place", &indexes))
 			return false;
-		if (PQntuples(indexes) == 0)
-		{
-			log_debug("the indexes of public.%s cannot all be dropped and built "
-					  "again; inserting with them in place", d->table);
-			PQclear(indexes);
-			indexes = NULL;
-		}
-		else if (!run_column(s, indexes, 0, NULL))
+		if (indexes && !run_column(s, indexes, 0, NULL))
 		{
 			PQclear(indexes);
 			return false;
@@ -890,10 +899,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		progress_step("verifying");
 	if (empty && !run_verify(s, d->table, entity_sql(s, d, SQL_VERIFY), 0, NULL))
 		return false;
-	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
-			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
-			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
-			  t1 - t0, how, t2 - t1, timeutil_now_ms() - t2);
+	log_counts(d, c, t1 - t0, how, t2 - t1, timeutil_now_ms() - t2);
 	return true;
 }
 
