@@ -35,6 +35,8 @@ ALTER INDEX public.observations_country_metric_date_idx
   RENAME TO observations_unpartitioned_country_metric_date_idx;
 ALTER INDEX public.observations_latest_idx
   RENAME TO observations_unpartitioned_latest_idx;
+ALTER INDEX public.observations_store_ord_idx
+  RENAME TO observations_unpartitioned_store_ord_idx;
 
 -- the same columns, defaults and checks; the same constraint and index names
 CREATE TABLE public.observations (
@@ -51,6 +53,16 @@ CREATE INDEX observations_country_metric_date_idx
 CREATE INDEX observations_latest_idx
   ON public.observations (series_id, region_code, date COLLATE "C" DESC,
                           vintage COLLATE "C" DESC, published_at DESC, ingested_at DESC);
+
+CREATE INDEX observations_store_ord_idx
+  ON public.observations (store_ord) INCLUDE (store_digest) WHERE store_ord IS NOT NULL;
+
+-- migration 0010's trigger: another writer's update forgets a row's digest
+CREATE TRIGGER ausdash_forget_store_digest
+  BEFORE UPDATE ON public.observations
+  FOR EACH ROW
+  WHEN (OLD.store_digest IS NOT NULL AND NEW.store_digest IS NOT DISTINCT FROM OLD.store_digest)
+  EXECUTE FUNCTION public.ausdash_forget_store_digest();
 
 SELECT pg_catalog.format('CREATE TABLE public.observations_p%s PARTITION OF public.observations '
                          'FOR VALUES WITH (MODULUS %s, REMAINDER %s)', r, :partitions, r)

@@ -32,5 +32,10 @@ lines AS (
   FROM rels r
   JOIN pg_catalog.pg_index x ON x.indrelid = r.oid
   JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  UNION ALL
+  SELECT r.nspname, r.relname, 4, 0,
+         '  trigger ' || t.tgname || ' ' || pg_catalog.pg_get_triggerdef(t.oid)
+  FROM rels r
+  JOIN pg_catalog.pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
 )
 SELECT line FROM lines ORDER BY nspname, relname, kind, ord, line;

@@ -147,36 +147,36 @@ command_checks_all([ $tool, 'verify', "--dir=$d" ], 12, [],
 # Out of order, destructive, failing and no-transaction files: on top of
 # the real ones, in a directory of their own.
 $d = fresh_dir('extra');
-write_file("$d/0020_later.up.sql", "CREATE TABLE public.t20 (x int);\n");
-command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'apply 0020');
-write_file("$d/0010_older.up.sql", "CREATE TABLE public.t10 (x int);\n");
+write_file("$d/0120_later.up.sql", "CREATE TABLE public.t20 (x int);\n");
+command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'apply 0120');
+write_file("$d/0110_older.up.sql", "CREATE TABLE public.t10 (x int);\n");
 command_checks_all([ $tool, 'up', "--dir=$d" ], 13, [],
-	[ qr/pending migration "\Q$d\E\/0010_older\.up\.sql" is older than the newest applied version 0020/ ],
+	[ qr/pending migration "\Q$d\E\/0110_older\.up\.sql" is older than the newest applied version 0120/ ],
 	'out-of-order version refused');
 command_exit_is([ $tool, 'up', "--dir=$d", '--allow-out-of-order' ], 0,
 	'--allow-out-of-order applies it');
 is($node->psql("SELECT to_regclass('public.t10') IS NOT NULL"), 't', 'out-of-order file applied');
 
-write_file("$d/0030_drop.up.sql", "CREATE TABLE public.t30 (x int);\n\nDROP TABLE public.t20;\n");
+write_file("$d/0130_drop.up.sql", "CREATE TABLE public.t30 (x int);\n\nDROP TABLE public.t20;\n");
 command_checks_all([ $tool, 'up', "--dir=$d" ], 14, [],
-	[ qr/"\Q$d\E\/0030_drop\.up\.sql":3: destructive statement \(DROP TABLE\) in an up migration/,
+	[ qr/"\Q$d\E\/0130_drop\.up\.sql":3: destructive statement \(DROP TABLE\) in an up migration/,
 	  qr/hint: .*-- ausdash:allow-destructive/ ],
 	'destructive statement refused with file and line');
 is($node->psql("SELECT to_regclass('public.t30') IS NULL"), 't', 'refused file not applied at all');
 command_exit_is([ $tool, 'up', "--dir=$d", '--allow-destructive' ], 0, '--allow-destructive applies it');
-write_file("$d/0031_trunc.up.sql", "-- ausdash:allow-destructive\nTRUNCATE public.t10;\n");
+write_file("$d/0131_trunc.up.sql", "-- ausdash:allow-destructive\nTRUNCATE public.t10;\n");
 command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'the file marker allows it');
 
-write_file("$d/0040_fails.up.sql", "CREATE TABLE public.t40 (x int);\nINSERT INTO public.t40 VALUES ('not a number');\n");
+write_file("$d/0140_fails.up.sql", "CREATE TABLE public.t40 (x int);\nINSERT INTO public.t40 VALUES ('not a number');\n");
 command_checks_all([ $tool, 'up', "--dir=$d" ], 1, [],
-	[ qr/"\Q$d\E\/0040_fails\.up\.sql":2: invalid input syntax for type integer/ ],
+	[ qr/"\Q$d\E\/0140_fails\.up\.sql":2: invalid input syntax for type integer/ ],
 	'failing migration: exit 1 with file:line');
 is($node->psql("SELECT to_regclass('public.t40') IS NULL"), 't', 'failing migration rolled back');
-is($node->psql("SELECT outcome FROM ausdash.schema_migrations WHERE version = 40"), 'failed',
+is($node->psql("SELECT outcome FROM ausdash.schema_migrations WHERE version = 140"), 'failed',
 	'failing migration recorded as failed');
-unlink "$d/0040_fails.up.sql";
+unlink "$d/0140_fails.up.sql";
 
-write_file("$d/0050_concurrent.up.sql",
+write_file("$d/0150_concurrent.up.sql",
 	"-- ausdash:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t10_x ON public.t10 (x);\n"
 	  . "CREATE INDEX CONCURRENTLY IF NOT EXISTS t30_x ON public.t30 (x);\n");
 command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'no-transaction file with CREATE INDEX CONCURRENTLY');
@@ -184,7 +184,7 @@ is($node->psql("SELECT count(*) FROM pg_indexes WHERE indexname IN ('t10_x', 't3
 	'both concurrent indexes built');
 
 # PostgreSQL's parser splits and lints (issue 17)
-write_file("$d/0051_atomic.up.sql",
+write_file("$d/0151_atomic.up.sql",
 	"-- ausdash:no-transaction\nCREATE FUNCTION public.f51() RETURNS int LANGUAGE sql\n"
 	  . "BEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t10_y ON public.t10 (x);\n");
 command_exit_is([ $tool, 'up', "--dir=$d" ], 0, 'a no-transaction file with a BEGIN ATOMIC body splits as psql runs it');
@@ -195,65 +195,65 @@ for my $case ([ 'update', "UPDATE public.t10 SET x = 1;\n", 'UPDATE without WHER
 	[ 'rename', "ALTER TABLE public.t10 RENAME COLUMN x TO y;\n", 'RENAME COLUMN', 1 ])
 {
 	my ($name, $sql, $what, $line) = @$case;
-	write_file("$d/0052_$name.up.sql", $sql);
+	write_file("$d/0152_$name.up.sql", $sql);
 	command_checks_all([ $tool, 'up', "--dir=$d" ], 14, [],
-		[ qr/"\Q$d\E\/0052_$name\.up\.sql":$line: destructive statement \(\Q$what\E\) in an up migration/ ],
+		[ qr/"\Q$d\E\/0152_$name\.up\.sql":$line: destructive statement \(\Q$what\E\) in an up migration/ ],
 		"lint on the parse tree: $what");
-	unlink "$d/0052_$name.up.sql";
+	unlink "$d/0152_$name.up.sql";
 }
-write_file("$d/0053_typo.up.sql", "CREATE TABLE public.t53 (x int);\nCREATE TABEL public.t54 (x int);\n");
+write_file("$d/0153_typo.up.sql", "CREATE TABLE public.t53 (x int);\nCREATE TABEL public.t54 (x int);\n");
 command_checks_all([ $tool, 'up', "--dir=$d" ], 65, [],
-	[ qr/"\Q$d\E\/0053_typo\.up\.sql":2: syntax error at or near "TABEL"/ ], 'a file that does not parse: exit 65 with its line');
-unlink "$d/0053_typo.up.sql";
+	[ qr/"\Q$d\E\/0153_typo\.up\.sql":2: syntax error at or near "TABEL"/ ], 'a file that does not parse: exit 65 with its line');
+unlink "$d/0153_typo.up.sql";
 
 # a no-transaction migration that fails halfway: failed, verify says so, repair resolves it
-write_file("$d/0054_half.up.sql", "-- ausdash:no-transaction\n"
+write_file("$d/0154_half.up.sql", "-- ausdash:no-transaction\n"
 	  . "CREATE INDEX CONCURRENTLY IF NOT EXISTS t10_half ON public.t10 (x);\n"
 	  . "CREATE INDEX CONCURRENTLY t10_bad ON public.no_such_table (x);\n");
 command_exit_is([ $tool, 'up', "--dir=$d" ], 1, 'a no-transaction migration fails halfway: exit 1');
 is($node->psql("SELECT count(*) FROM pg_indexes WHERE indexname = 't10_half'"), 1, 'its first index stayed');
 ($code, $out) = run_command([ $tool, 'status', "--dir=$d" ]);
-like($out, qr/^0054\s+half\s+failed\s+\d{4}-/m, 'status shows it as failed, not pending');
+like($out, qr/^0154\s+half\s+failed\s+\d{4}-/m, 'status shows it as failed, not pending');
 is($code, 15, 'status exits 15 while it is failed');
 command_checks_all([ $tool, 'verify', "--dir=$d" ], 15, [],
-	[ qr/migration 0054_half failed partway on .*: relation "public.no_such_table" does not exist/,
-	  qr/hint: .*ausdash-migrate repair --to=54/ ], 'verify exits 15 and says how to repair');
-command_checks_all([ $tool, 'repair', '--to=53', "--dir=$d" ], 64, [],
-	[ qr/migration 0053 is not a failed no-transaction migration/ ], 'repair of another version: refused');
-unlink "$d/0054_half.up.sql";
-write_file("$d/0054_half.up.sql", "-- ausdash:no-transaction\n"
+	[ qr/migration 0154_half failed partway on .*: relation "public.no_such_table" does not exist/,
+	  qr/hint: .*ausdash-migrate repair --to=154/ ], 'verify exits 15 and says how to repair');
+command_checks_all([ $tool, 'repair', '--to=153', "--dir=$d" ], 64, [],
+	[ qr/migration 0153 is not a failed no-transaction migration/ ], 'repair of another version: refused');
+unlink "$d/0154_half.up.sql";
+write_file("$d/0154_half.up.sql", "-- ausdash:no-transaction\n"
 	  . "CREATE INDEX CONCURRENTLY IF NOT EXISTS t10_half ON public.t10 (x);\n"
 	  . "CREATE INDEX CONCURRENTLY t10_bad ON public.no_such_table (x);\n");
-command_exit_is([ $tool, 'repair', '--to=54', "--dir=$d" ], 0, 'repair --to=54 after the operator fixed the database');
+command_exit_is([ $tool, 'repair', '--to=154', "--dir=$d" ], 0, 'repair --to=154 after the operator fixed the database');
 ($code, $out) = run_command([ $tool, 'status', "--dir=$d" ]);
-like($out, qr/^0054\s+half\s+repaired\s/m, 'status shows it as repaired');
+like($out, qr/^0154\s+half\s+repaired\s/m, 'status shows it as repaired');
 is($code, 0, 'and exits 0');
 command_exit_is([ $tool, 'verify', "--dir=$d" ], 0, 'verify exits 0');
-is($node->psql("SELECT action || ' ' || outcome FROM ausdash.schema_migrations WHERE version = 54 ORDER BY id DESC LIMIT 1"),
+is($node->psql("SELECT action || ' ' || outcome FROM ausdash.schema_migrations WHERE version = 154 ORDER BY id DESC LIMIT 1"),
 	'repair ok', 'the repair is in the ledger');
 
 # --statement-timeout is honoured: the migration is cancelled and rolled back
-write_file("$d/0055_sleepy.up.sql", "CREATE TABLE public.t55 (x int);\nSELECT pg_sleep(5);\n");
+write_file("$d/0155_sleepy.up.sql", "CREATE TABLE public.t55 (x int);\nSELECT pg_sleep(5);\n");
 command_checks_all([ $tool, 'up', "--dir=$d", '--statement-timeout=200ms' ], 1, [],
-	[ qr/0055_sleepy\.up\.sql":\d+: canceling statement due to statement timeout/ ],
+	[ qr/0155_sleepy\.up\.sql":\d+: canceling statement due to statement timeout/ ],
 	'--statement-timeout cancels a slow migration');
 is($node->psql("SELECT to_regclass('public.t55') IS NULL"), 't', 'timed-out migration rolled back');
-unlink "$d/0055_sleepy.up.sql";
+unlink "$d/0155_sleepy.up.sql";
 
 # Two "up" at once never apply twice: a slow migration, two runners.
-write_file("$d/0060_slow.up.sql", "SELECT pg_sleep(2);\nCREATE TABLE public.t60 (x int);\n");
+write_file("$d/0160_slow.up.sql", "SELECT pg_sleep(2);\nCREATE TABLE public.t60 (x int);\n");
 my @h = map {
 	my ($so, $se) = ('', '');
 	[ IPC::Run::start([ $tool, 'up', "--dir=$d" ], '>', \$so, '2>', \$se), \$so, \$se ]
 } 1 .. 2;
 my @codes = map { $_->[0]->finish; $_->[0]->result(0) } @h;
 is_deeply([ sort @codes ], [ 0, 0 ], 'two concurrent up: both succeed (one waits)');
-is($node->psql("SELECT count(*) FROM ausdash.schema_migrations WHERE version = 60 AND action = 'apply'"),
-	1, 'two concurrent up: 0060 applied exactly once');
+is($node->psql("SELECT count(*) FROM ausdash.schema_migrations WHERE version = 160 AND action = 'apply'"),
+	1, 'two concurrent up: 0160 applied exactly once');
 
 # Another session holding the migration lock: the lock exit code, promptly.
 my $key = unpack('q>', substr(sha256('ausdash:migrate'), 0, 8));
-write_file("$d/0070_next.up.sql", "CREATE TABLE public.t70 (x int);\n");
+write_file("$d/0170_next.up.sql", "CREATE TABLE public.t70 (x int);\n");
 my $holder = IPC::Run::start([ 'psql', '-X', '-q', '-d', 'postgres',
 	'-c', "SELECT pg_advisory_lock($key)", '-c', 'SELECT pg_sleep(30)' ],
 	'>', \my $hout, '2>', \my $herr);

@@ -52,8 +52,12 @@ is($node->psql("SELECT pg_catalog.string_agg(c.relname, ',' ORDER BY c.relname) 
 	  . "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
 	  . "WHERE i.indrelid = 'public.observations'::pg_catalog.regclass"),
 	'observations_country_metric_date_idx,observations_latest_idx,observations_pkey,'
-	  . 'observations_series_region_date_idx,observations_series_region_date_vintage_unique',
+	  . 'observations_series_region_date_idx,observations_series_region_date_vintage_unique,'
+	  . 'observations_store_ord_idx',
 	'... and the same index names');
+is($node->psql("SELECT pg_catalog.string_agg(tgname, ',') FROM pg_catalog.pg_trigger "
+	  . "WHERE tgrelid = 'public.observations'::pg_catalog.regclass AND NOT tgisinternal"),
+	'ausdash_forget_store_digest', '... and the trigger that forgets a digest');
 is($node->psql($state), $before, '... and the same rows');
 is($node->psql("SELECT pg_catalog.count(*) FROM public.observations_p0"), 
 	$node->psql("SELECT pg_catalog.count(*) FROM public.observations WHERE "
