@@ -20,7 +20,7 @@ MANDIR = $(PREFIX)/share/man
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libpq yajl libcrypto
+PKGS = libpq yajl libcrypto libxxhash
 
 # warnings are errors in CI (CI=true) or with WERROR=1
 ifneq ($(filter true 1,$(CI) $(WERROR)),)
@@ -31,8 +31,8 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter $(WERROR_FLAG) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
-	-Ilib -MMD -MP $(SAN_FLAGS) $(CFLAGS)
-LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpg_query
+	-Ilib -MMD -MP -pthread $(SAN_FLAGS) $(CFLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpg_query -pthread
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 # lib/ by layer, lowest first (docs/architecture.md)

@@ -30,7 +30,7 @@ case "${1-}" in
 	*) echo "install-deps.sh: unrecognized option \"$1\"" >&2; exit 64 ;;
 esac
 
-base="gcc make pkg-config libc6-dev libpq-dev libyajl-dev libssl-dev libcsv-dev libpg-query-dev \
+base="gcc make pkg-config libc6-dev libpq-dev libyajl-dev libssl-dev libcsv-dev libxxhash-dev libpg-query-dev \
 libcmocka-dev postgresql perl libipc-run-perl libio-pty-perl mandoc util-linux procps bc time prometheus curl unzip clang \
 python3 python3-jsonschema yajl-tools"
 

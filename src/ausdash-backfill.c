@@ -27,7 +27,8 @@ enum
 	OPT_MAX_ERRORS,
 	OPT_REJECTS,
 	OPT_STRICT_DATES,
-	OPT_ALLOW_REWIND
+	OPT_ALLOW_REWIND,
+	OPT_COMPARE_ALL
 };
 
 static void
@@ -40,6 +41,9 @@ help(const char *progname)
 	printf("FILE defaults to $AUS_DASH_STORE_PATH, else ./" STOREREAD_DEFAULT_PATH "; \"-\" reads\n"
 		   "standard input.\n");
 	printf("\nOptions:\n"
+		   "      --compare-all         stage and compare every observation, also those\n"
+		   "                            the database holds as an earlier backfill copied\n"
+		   "                            them (their digests; by default those are skipped)\n"
 		   "  -n, --dry-run             read, check, stage and merge, report, then roll back\n"
 		   "      --ignore-unknown      skip unknown top-level keys and record fields\n"
 		   "                            (with a warning) instead of failing\n"
@@ -83,6 +87,7 @@ main(int argc, char **argv)
 		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"strict-dates", no_argument, NULL, OPT_STRICT_DATES},
 		{"allow-cursor-rewind", no_argument, NULL, OPT_ALLOW_REWIND},
+		{"compare-all", no_argument, NULL, OPT_COMPARE_ALL},
 		OPT_READER_LONG_OPTIONS,
 		OPT_CONNECTION_LONG_OPTIONS,
 		OPT_COMMON_LONG_OPTIONS,
@@ -137,6 +142,9 @@ main(int argc, char **argv)
 				break;
 			case OPT_ALLOW_REWIND:
 				o.allow_rewind = true;
+				break;
+			case OPT_COMPARE_ALL:
+				o.compare_all = true;
 				break;
 			default:
 				opt_bad_option();

@@ -3,6 +3,10 @@
  */
 #include "base/common.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
@@ -127,4 +131,94 @@ sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
 		return -1;
 	to_hex(md, hex);
 	return 0;
+}
+
+/* --- a file beside its reader ------------------------------------------- */
+
+#define SHA256_FD_BLOCK (1024 * 1024)
+
+struct sha256_fd
+{
+	pthread_t	thread;
+	int			fd;
+	off_t		from;
+	sha256_ctx *ctx;
+	uint64_t	bytes;
+	int			read_errno;		/* 0, or why a pread() failed */
+	int			result;			/* of the hashing: 0 or -1 */
+	char		hex[SHA256_HEX_LEN + 1];
+};
+
+static void *
+hash_fd(void *arg)
+{
+	sha256_fd  *h = arg;
+	char	   *buf = mem_malloc(SHA256_FD_BLOCK);
+
+	h->result = 0;
+	for (;;)
+	{
+		ssize_t		n = pread(h->fd, buf, SHA256_FD_BLOCK, h->from + (off_t) h->bytes);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+		{
+			h->read_errno = errno;
+			h->result = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (sha256_update(h->ctx, buf, (size_t) n) != 0)
+		{
+			h->result = -1;
+			break;
+		}
+		h->bytes += (uint64_t) n;
+	}
+	if (h->result == 0)
+		h->result = sha256_final(h->ctx, h->hex);
+	free(buf);
+	return NULL;
+}
+
+sha256_fd *
+sha256_fd_start(int fd)
+{
+	sha256_fd  *h;
+	off_t		from = lseek(fd, 0, SEEK_CUR);
+
+	if (from < 0)
+		return NULL;
+	h = mem_calloc(1, sizeof(*h));
+	h->fd = fd;
+	h->from = from;
+	h->ctx = sha256_create();
+	if (pthread_create(&h->thread, NULL, hash_fd, h) != 0)
+	{
+		sha256_free(&h->ctx);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+sha256_fd_finish(sha256_fd **hp, char hex[SHA256_HEX_LEN + 1], uint64_t *bytes)
+{
+	sha256_fd  *h = *hp;
+	int			result;
+
+	pthread_join(h->thread, NULL);
+	result = h->result;
+	memcpy(hex, h->hex, sizeof(h->hex));
+	*bytes = h->bytes;
+	if (h->read_errno)
+		errno = h->read_errno;
+	else if (result != 0)
+		errno = EIO;
+	sha256_free(&h->ctx);
+	mem_free(hp);
+	return result;
 }

@@ -8,6 +8,7 @@
 #define AUSDASH_SHA256_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SHA256_HEX_LEN 64
 #define SHA256_LEN 32
@@ -27,5 +28,19 @@ void		sha256_free(sha256_ctx **ctx);
 int			sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1]);
 /* The same, as 32 raw bytes; one call, no context to allocate. */
 int			sha256_raw(const void *data, size_t len, unsigned char out[SHA256_LEN]);
+
+/*
+ * A file's digest computed beside its reader: sha256_fd_start() hashes
+ * fd's bytes from its current offset to its end in a thread of its own,
+ * with pread() (fd's offset is left to the reader).  NULL when it cannot
+ * start one (the caller then hashes as it reads).  sha256_fd_finish()
+ * waits for it, writes the digest into hex and how many bytes it hashed
+ * into *bytes, frees *h and sets it NULL; it returns 0, or -1 with errno
+ * set when a read failed.
+ */
+typedef struct sha256_fd sha256_fd;
+
+sha256_fd  *sha256_fd_start(int fd);
+int			sha256_fd_finish(sha256_fd **h, char hex[SHA256_HEX_LEN + 1], uint64_t *bytes);
 
 #endif

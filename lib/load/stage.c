@@ -3,6 +3,9 @@
  */
 #include "base/common.h"
 
+#include <inttypes.h>
+#include <xxhash.h>
+
 #include "pg/copy.h"
 #include "pg/db.h"
 #include "base/log.h"
@@ -35,6 +38,9 @@ enum
 	SQL_TRUNCATE,
 	SQL_COPY_DIRECT,
 	SQL_DEDUPE_DIRECT,
+	SQL_DIGESTS,
+	SQL_SUPERSEDED,
+	SQL_UNPLACE_SKIPPING,
 	SQL_COUNT
 };
 /* the templates of sql/merge/entity.sql, by the slots above */
@@ -43,7 +49,8 @@ static const sqlset_id entity_templates[SQL_COUNT] = {
 	SQLSET_ENTITY_EMPTY, SQLSET_ENTITY_DRIFT, SQLSET_ENTITY_INSERT, SQLSET_ENTITY_COPY,
 	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED, SQLSET_ENTITY_UNPLACE,
 	SQLSET_ENTITY_DIRECT_OK, SQLSET_ENTITY_LOCK, SQLSET_ENTITY_TRUNCATE,
-	SQLSET_ENTITY_COPY_DIRECT, SQLSET_ENTITY_DEDUPE_DIRECT
+	SQLSET_ENTITY_COPY_DIRECT, SQLSET_ENTITY_DEDUPE_DIRECT, SQLSET_ENTITY_DIGESTS,
+	SQLSET_ENTITY_SUPERSEDED, SQLSET_ENTITY_UNPLACE_SKIPPING
 };
 
 /*
@@ -58,6 +65,18 @@ static const struct
 }			conflict_sql[] = {
 	{"raw_snapshots", SQLSET_RAW_SNAPSHOTS_CONFLICTS, SQLSET_RAW_SNAPSHOTS_DROP},
 };
+
+/*
+ * A set of positions, added in ascending order, kept as the text of an
+ * int8multirange (its last range still open).
+ */
+typedef struct posset
+{
+	sbuf		text;
+	long long	lo;				/* the open range [lo, hi), if hi > 0 */
+	long long	hi;
+	long long	n;				/* positions added */
+} posset;
 
 struct stage
 {
@@ -74,6 +93,29 @@ struct stage
 	bool		decided[MAX_ENTITIES];	/* where d's rows go was decided */
 	PGresult   *rebuild[MAX_ENTITIES];	/* copied straight in: its "indexes" */
 	sbuf		tmp;
+
+	/*
+	 * stage_set_skip_unchanged(): the digests of a digested entity's rows,
+	 * by position ("digests", on a second connection), read along with its
+	 * records; the positions of the records left unstaged because they
+	 * matched ("held"), and those of the rows read without a match
+	 * ("gone": only they may lose their places).
+	 */
+	bool		skip_unchanged;
+	struct
+	{
+		int			slot;		/* the entity whose digests are read, or -1 */
+		PGconn	   *conn;
+		copy_reader *in;		/* NULL once read to the end or failed */
+		bool		failed;		/* it failed before its end */
+		long long	ord;		/* the row read last: its position */
+		int64_t		digest;		/* and digest */
+		bool		no_digest;	/* (NULL) */
+		bool		have;		/* that row is not yet passed */
+		bool		used[MAX_ENTITIES];
+		posset		held[MAX_ENTITIES];
+		posset		gone[MAX_ENTITIES];
+	}			known;
 };
 
 /* --- rendering sql/merge/entity.sql ---------------------------------------- */
@@ -105,8 +147,8 @@ enum
 
 /*
  * Appends the staged columns (the descriptor's, then "extra" when it has
- * one, then with positions ENTITY_POSITION_COLUMN and ENTITY_LAYOUT_COLUMN)
- * that which selects,
+ * one, then with positions ENTITY_POSITION_COLUMN and ENTITY_LAYOUT_COLUMN,
+ * and ENTITY_DIGEST_COLUMN when d is digested) that which selects,
  * each formatted as fmt says with the table aliases a and b, separated by
  * sep.
  */
@@ -116,7 +158,7 @@ append_columns(sbuf *out, const entity_desc *d, bool positions, int which, int f
 {
 	bool		first = true;
 
-	for (int i = 0; i <= d->ncolumns + 2; i++)
+	for (int i = 0; i <= d->ncolumns + 3; i++)
 	{
 		const char *col;
 		const char *type;
@@ -130,10 +172,11 @@ append_columns(sbuf *out, const entity_desc *d, bool positions, int which, int f
 		}
 		else if (i > d->ncolumns)
 		{
-			if (!positions)
+			if (!positions || (i == d->ncolumns + 3 && !d->digested))
 				break;
-			col = i == d->ncolumns + 1 ? ENTITY_POSITION_COLUMN : ENTITY_LAYOUT_COLUMN;
-			type = i == d->ncolumns + 1 ? "bigint" : "jsonb";
+			col = i == d->ncolumns + 1 ? ENTITY_POSITION_COLUMN :
+				i == d->ncolumns + 2 ? ENTITY_LAYOUT_COLUMN : ENTITY_DIGEST_COLUMN;
+			type = i == d->ncolumns + 2 ? "jsonb" : "bigint";
 		}
 		else
 		{
@@ -285,6 +328,12 @@ stage_set_direct(stage *s, bool on)
 	s->direct = on;
 }
 
+void
+stage_set_skip_unchanged(stage *s, bool on)
+{
+	s->skip_unchanged = on;
+}
+
 bool
 stage_parse_index_build(const char *name, stage_index_build *how)
 {
@@ -299,6 +348,169 @@ stage_parse_index_build(const char *name, stage_index_build *how)
 	return false;
 }
 
+/* --- what the target holds already (stage_set_skip_unchanged) ------------- */
+
+static void
+posset_add(posset *p, long long ord)
+{
+	p->n++;
+	if (p->hi > 0 && ord == p->hi)
+	{
+		p->hi++;
+		return;
+	}
+	if (p->hi > 0)
+		sbuf_appendf(&p->text, "%s[%lld,%lld)", p->text.len > 1 ? "," : "", p->lo, p->hi);
+	else if (p->text.len == 0)
+		sbuf_appendc(&p->text, '{');
+	p->lo = ord;
+	p->hi = ord + 1;
+}
+
+/*
+ * The set as an int8multirange literal; with tail >= 0, every position
+ * from tail on too.  The set is closed.
+ */
+static const char *
+posset_close(posset *p, long long tail)
+{
+	if (p->text.len == 0)
+		sbuf_appendc(&p->text, '{');
+	if (p->hi > 0 && tail >= 0 && tail <= p->hi)
+	{
+		tail = p->lo;			/* the open range runs on */
+		p->hi = 0;
+	}
+	if (p->hi > 0)
+		sbuf_appendf(&p->text, "%s[%lld,%lld)", p->text.len > 1 ? "," : "", p->lo, p->hi);
+	if (tail >= 0)
+		sbuf_appendf(&p->text, "%s[%lld,)", p->text.len > 1 ? "," : "", tail);
+	sbuf_appendc(&p->text, '}');
+	p->hi = 0;
+	return p->text.data;
+}
+
+/* Stops reading the digests; their connection goes. */
+static void
+known_close(stage *s)
+{
+	copy_out_end(&s->known.in);
+	db_disconnect(&s->known.conn);
+	s->known.slot = -1;
+	s->known.have = false;
+}
+
+/*
+ * Before the first COPY of a digested entity d a backfill stages into its
+ * staging table: starts reading the target's digests by position beside
+ * the COPY.  Without a second connection nothing is skipped.
+ */
+static void
+known_open(stage *s, const entity_desc *d)
+{
+	int			slot = entity_index(d);
+
+	if (!s->skip_unchanged || !s->positions || !d->digested || s->known.used[slot])
+		return;
+	known_close(s);
+	s->known.used[slot] = true;
+	if ((s->known.conn = db_connect_beside(s->conn)) == NULL ||
+		!db_command(s->known.conn, sqlset_sql(SQLSET_TXN_READER_SETTINGS), 0, NULL) ||
+		(s->known.in = copy_out_begin(s->known.conn,
+									  entity_sql(s, d, SQL_DIGESTS))) == NULL)
+	{
+		log_info("comparing every row of public.%s: its digests could not be read",
+				 d->table);
+		known_close(s);
+		return;
+	}
+	s->known.slot = slot;
+	s->known.failed = false;
+	s->known.ord = -1;
+}
+
+/*
+ * Whether the target holds the row at position ord with this digest.  The
+ * digests are read in order of position up to ord; the rows passed
+ * without a match are "gone".  A stream that ends or fails matches no
+ * more.
+ */
+static bool
+known_matches(stage *s, int slot, long long ord, int64_t digest)
+{
+	if (s->known.slot != slot)
+		return false;
+	while (s->known.in && (!s->known.have || s->known.ord < ord))
+	{
+		const char *row;
+		char	   *end;
+		int			n;
+
+		if (s->known.have)
+			posset_add(&s->known.gone[slot], s->known.ord);
+		s->known.have = false;
+		if ((n = copy_out_next(s->known.in, &row)) <= 0)
+		{
+			s->known.failed = n < 0;
+			copy_out_end(&s->known.in);
+			db_disconnect(&s->known.conn);
+			break;
+		}
+		s->known.ord = strtoll(row, &end, 10);
+		s->known.no_digest = strcmp(end, "\t\\N") == 0;
+		s->known.digest = (int64_t) strtoll(end, NULL, 10);
+		s->known.have = true;
+	}
+	if (!s->known.have || s->known.ord != ord)
+		return false;
+	s->known.have = false;
+	if (!s->known.no_digest && s->known.digest == digest)
+	{
+		posset_add(&s->known.held[slot], ord);
+		return true;
+	}
+	posset_add(&s->known.gone[slot], ord);
+	return false;
+}
+
+/*
+ * At slot's merge: the positions of the records left unstaged (NULL when
+ * there are none, and then the merge is as without skipping) and in *gone
+ * those of the rows read without a match, with every position after the
+ * last one read when the rest was not read.  Ends the reading.
+ */
+static const char *
+known_finish(stage *s, int slot, const char **gone)
+{
+	long long	tail = -1;
+
+	if (!s->known.used[slot])
+		return NULL;
+	if (s->known.slot == slot && (s->known.in || s->known.failed))
+		tail = s->known.have ? s->known.ord : s->known.ord + 1;
+	if (s->known.slot == slot)
+		known_close(s);
+	s->known.used[slot] = false;
+	*gone = posset_close(&s->known.gone[slot], tail);
+	posset_close(&s->known.held[slot], -1);
+	return s->counts[slot].skipped > 0 ? s->known.held[slot].text.data : NULL;
+}
+
+/*
+ * A row's digest: the 64-bit XXH3 hash of its fields as staged (COPY
+ * text, tab-separated, from its first column on: without ord, line and
+ * byte_offset, so the same whichever way it is copied).  Only ever
+ * compared with a digest this function gave, never computed by the
+ * server: a fast hash, not a cryptographic one, is what it needs.
+ */
+static int64_t
+row_digest(const char *row, size_t len)
+{
+	if (len > 0 && row[0] == '\t')
+		row++, len--;
+	return (int64_t) XXH3_64bits(row, len);
+}
+
 stage *
 stage_new(PGconn *conn)
 {
@@ -308,6 +520,12 @@ stage_new(PGconn *conn)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "more entities than MAX_ENTITIES in lib/load/stage.c");
 	s->conn = conn;
 	sbuf_init(&s->tmp);
+	s->known.slot = -1;
+	for (int i = 0; i < MAX_ENTITIES; i++)
+	{
+		sbuf_init(&s->known.held[i].text);
+		sbuf_init(&s->known.gone[i].text);
+	}
 	return s;
 }
 
@@ -319,11 +537,14 @@ stage_free(stage **sp)
 	if (s == NULL)
 		return;
 	copy_abort(&s->copy, "ausdash: stage freed during COPY");
+	known_close(s);
 	for (int i = 0; i < MAX_ENTITIES; i++)
 	{
 		for (int j = 0; j < SQL_COUNT; j++)
 			free(s->sql[i][j]);
 		PQclear(s->rebuild[i]);
+		sbuf_release(&s->known.held[i].text);
+		sbuf_release(&s->known.gone[i].text);
 	}
 	sbuf_release(&s->tmp);
 	free(s);
@@ -340,6 +561,8 @@ stage_copy_begin(stage *s, const entity_desc *d)
 				  d->name, s->current->name);
 	if (!s->decided[slot] && !go_direct(s, d))
 		return false;
+	if (!s->rebuild[slot])
+		known_open(s, d);
 	if (!s->rebuild[slot] && !s->created[slot])
 	{
 		if (!db_command(s->conn, entity_sql(s, d, SQL_CREATE), 0, NULL))
@@ -366,14 +589,18 @@ bool
 stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 {
 	const entity_desc *d = s->current;
+	int			slot = entity_index(d);
+	size_t		row = copy_row_mark(s->copy);
+	size_t		data;
 
 	/* a direct COPY has no ord, line and byte_offset: store_ord says where */
-	if (s->rebuild[entity_index(d)] == NULL)
+	if (s->rebuild[slot] == NULL)
 	{
 		field_ll(s->copy, rec->index);
 		field_ll(s->copy, (long long) rec->line);
 		field_ll(s->copy, (long long) rec->offset);
 	}
+	data = copy_row_mark(s->copy);
 	for (int i = 0; i < d->ncolumns; i++)
 	{
 		const entity_field *f = bycol[i];
@@ -400,6 +627,21 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 			copy_field(s->copy, s->tmp.data, s->tmp.len);
 		else
 			copy_field_null(s->copy);
+	}
+	if (s->positions && d->digested)
+	{
+		size_t		len;
+		const char *fields = copy_row_since(s->copy, data, &len);
+		int64_t		digest = row_digest(fields, len);
+
+		/* the target holds this row at this place already: not staged */
+		if (known_matches(s, slot, rec->index, digest))
+		{
+			copy_row_drop(s->copy, row);
+			s->counts[slot].skipped++;
+			return true;
+		}
+		field_ll(s->copy, (long long) digest);
 	}
 	return copy_row_end(s->copy);
 }
@@ -625,9 +867,14 @@ static void
 log_counts(const entity_desc *d, const stage_counts *c, long dedupe_ms, const char *how,
 		   long how_ms, long verify_ms)
 {
+	char		skipped[96] = "";
+
+	if (c->skipped > 0)
+		snprintf(skipped, sizeof(skipped), ", %lld of them not staged (held as they are)",
+				 c->skipped);
 	log_debug("%s: %lld staged, %lld duplicates, %lld inserted, %lld updated, "
-			  "%lld unchanged (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
-			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged,
+			  "%lld unchanged%s (dedupe %ld ms, %s %ld ms, verify %ld ms)", d->name,
+			  c->staged, c->duplicates, c->inserted, c->updated, c->unchanged, skipped,
 			  dedupe_ms, how, how_ms, verify_ms);
 }
 
@@ -844,10 +1091,14 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	long		t1, t2;
 	bool		empty;
 	const char *how = "merge";
+	const char *skipped;
+	const char *gone = NULL;
+	long long	dup_staged;
 
 	if (s->rebuild[slot])
 		return merge_direct(s, d);	/* even when nothing was copied */
-	if (!s->created[slot] || c->staged == 0)
+	skipped = known_finish(s, slot, &gone);
+	if (!s->created[slot] || (c->staged == 0 && skipped == NULL))
 		return true;
 	progress_phase("merging %s (%d/%d)", d->name, slot + 1, entity_count);
 	progress_step("deduplicating");
@@ -861,6 +1112,17 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	}
 	c->duplicates = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
+	dup_staged = c->duplicates;
+	if (skipped && c->staged > 0)
+	{
+		/* a key both staged and left unstaged: its last occurrence wins */
+		if ((res = db_query(s->conn, entity_sql(s, d, SQL_SUPERSEDED), 1, &skipped)) == NULL)
+			return false;
+		dup_staged += value_ll(res, 0, 0);
+		c->duplicates += value_ll(res, 0, 0) + value_ll(res, 0, 1);
+		c->skipped -= value_ll(res, 0, 1);
+		PQclear(res);
+	}
 	if (!drop_conflicts(s, d, fn, arg))
 		return false;
 	t1 = timeutil_now_ms();
@@ -869,7 +1131,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		return false;
 	empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	distinct = c->staged - c->duplicates - c->conflicts;
+	distinct = c->staged - dup_staged - c->conflicts;
 	if (!empty)
 		progress_step("merging");
 	if (empty ? !insert_into_empty(s, d, distinct, &how) :
@@ -882,11 +1144,12 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		const char *params[1] = {n};
 
 		snprintf(n, sizeof(n), "%lld", distinct);
-		if (!db_command(s->conn, entity_sql(s, d, SQL_UNPLACE), 1, params))
+		if (skipped ? !db_command(s->conn, entity_sql(s, d, SQL_UNPLACE_SKIPPING), 1, &gone) :
+			!db_command(s->conn, entity_sql(s, d, SQL_UNPLACE), 1, params))
 			return false;
 	}
 	t2 = timeutil_now_ms();
-	c->unchanged = distinct - c->inserted - c->updated;
+	c->unchanged = distinct - c->inserted - c->updated + c->skipped;
 	if (c->unchanged < 0 || (empty && c->unchanged != 0))
 	{
 		log_error("counts of %s do not add up: %lld staged, %lld duplicates, %lld "

@@ -29,6 +29,7 @@
 typedef struct stage_counts
 {
 	long long	staged;			/* rows copied */
+	long long	skipped;		/* not copied: the target holds them as they are */
 	long long	duplicates;		/* superseded by a later row of the same key */
 	long long	inserted;
 	long long	updated;
@@ -83,6 +84,16 @@ void		stage_set_index_build(stage *s, stage_index_build how);
  * "direct_ok" statement of sql/merge/entity.sql); otherwise staged.
  */
 void		stage_set_direct(stage *s, bool on);
+
+/*
+ * For a backfill keeping positions: a record of a digested entity (the
+ * descriptor says) that the target holds already at its place, exactly as
+ * a backfill copied it (its digest, migration 0010), is not staged, and
+ * counts as unchanged.  The target's digests are read by position beside
+ * the COPY, on a second connection in the same snapshot; without one,
+ * every record is staged.  Off by default.
+ */
+void		stage_set_skip_unchanged(stage *s, bool on);
 
 #define STAGE_DIRECT_MIN_BYTES (25 * 1000 * 1000)
 

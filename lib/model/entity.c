@@ -149,31 +149,31 @@ static bool check_snapshot(const entity_desc *d, const entity_record *rec,
 
 static const entity_desc sources_desc = {
 	"sources", "sources", "sources_pkey",
-	source_columns, lengthof(source_columns), source_key, false, NULL
+	source_columns, lengthof(source_columns), source_key, false, NULL, false
 };
 static const entity_desc snapshots_desc = {
 	"rawSnapshots", "raw_snapshots", "raw_snapshots_pkey",
-	snapshot_columns, lengthof(snapshot_columns), snapshot_key, false, check_snapshot
+	snapshot_columns, lengthof(snapshot_columns), snapshot_key, false, check_snapshot, false
 };
 static const entity_desc observations_desc = {
 	"observations", "observations", "observations_series_region_date_vintage_unique",
-	observation_columns, lengthof(observation_columns), observation_key, false, NULL
+	observation_columns, lengthof(observation_columns), observation_key, false, NULL, true
 };
 static const entity_desc cursors_desc = {
 	"sourceCursors", "source_cursors", "source_cursors_pkey",
-	cursor_columns, lengthof(cursor_columns), source_key, false, NULL
+	cursor_columns, lengthof(cursor_columns), source_key, false, NULL, false
 };
 static const entity_desc runs_desc = {
 	"ingestionRuns", "ingestion_runs", "ingestion_runs_pkey",
-	run_columns, lengthof(run_columns), run_key, false, NULL
+	run_columns, lengthof(run_columns), run_key, false, NULL, false
 };
 static const entity_desc batches_desc = {
 	"priceIntakeBatches", "price_intake_batches", "price_intake_batches_pkey",
-	batch_columns, lengthof(batch_columns), batch_key, false, NULL
+	batch_columns, lengthof(batch_columns), batch_key, false, NULL, false
 };
 static const entity_desc items_desc = {
 	"unresolvedPriceItems", "unresolved_price_items", "unresolved_price_items_pkey",
-	item_columns, lengthof(item_columns), item_key, true, NULL
+	item_columns, lengthof(item_columns), item_key, true, NULL, false
 };
 
 const entity_desc *const entity_all[] = {

@@ -89,6 +89,7 @@ struct entity_desc
 	const char *const *key;		/* JSON fields of the unique key */
 	bool		extra;			/* unknown fields go to an "extra" jsonb column */
 	entity_check_fn check;
+	bool		digested;		/* its table has ENTITY_DIGEST_COLUMN */
 };
 
 /*
@@ -99,6 +100,13 @@ struct entity_desc
 
 /* Its companion: the record's field order, when not the export's (jsonb). */
 #define ENTITY_LAYOUT_COLUMN "store_fields"
+
+/*
+ * And, in the tables of the entities marked digested (migration 0010), the
+ * digest of the row as a backfill last copied it (bigint; NULL once
+ * another writer updated the row).
+ */
+#define ENTITY_DIGEST_COLUMN "store_digest"
 
 /* The SQL type of a kind ("text", "timestamptz", ...). */
 const char *entity_sql_type(entity_kind kind);

@@ -156,6 +156,27 @@ copy_row_end(copy_writer *w)
 	return !w->failed;
 }
 
+size_t
+copy_row_mark(const copy_writer *w)
+{
+	return w->buf.len;
+}
+
+const char *
+copy_row_since(const copy_writer *w, size_t mark, size_t *len)
+{
+	*len = w->buf.len - mark;
+	return w->buf.data + mark;
+}
+
+void
+copy_row_drop(copy_writer *w, size_t mark)
+{
+	w->buf.len = mark;
+	w->buf.data[mark] = '\0';
+	w->row_started = false;
+}
+
 long long
 copy_rows(const copy_writer *w)
 {
@@ -229,4 +250,79 @@ copy_abort(copy_writer **wp, const char *reason)
 	finish(w, reason ? reason : "aborted by client");
 	sbuf_release(&w->buf);
 	mem_free(wp);
+}
+
+/* --- COPY TO STDOUT ------------------------------------------------------- */
+
+struct copy_reader
+{
+	PGconn	   *conn;
+	char	   *row;			/* from PQgetCopyData, freed by the next call */
+	bool		done;
+};
+
+copy_reader *
+copy_out_begin(PGconn *conn, const char *sql)
+{
+	PGresult   *res = PQexec(conn, sql);
+	copy_reader *r;
+
+	if (PQresultStatus(res) != PGRES_COPY_OUT)
+	{
+		log_info("could not start reading rows from the server: %s",
+				 res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	r = mem_calloc(1, sizeof(*r));
+	r->conn = conn;
+	return r;
+}
+
+int
+copy_out_next(copy_reader *r, const char **row)
+{
+	int			n;
+	PGresult   *res;
+
+	if (r->row)
+		PQfreemem(r->row);
+	r->row = NULL;
+	if (r->done)
+		return 0;
+	n = PQgetCopyData(r->conn, &r->row, 0);
+	if (n > 0)
+	{
+		if (r->row[n - 1] == '\n')
+			r->row[--n] = '\0';
+		*row = r->row;
+		return n > 0 ? n : copy_out_next(r, row);
+	}
+	r->done = true;
+	if (n == -2)
+	{
+		log_info("reading rows from the server failed: %s", PQerrorMessage(r->conn));
+		return -1;
+	}
+	/* the end: the COPY's own result says whether all of it came */
+	res = PQgetResult(r->conn);
+	n = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+	if (n < 0)
+		log_info("reading rows from the server failed: %s",
+				 res ? PQresultErrorMessage(res) : PQerrorMessage(r->conn));
+	PQclear(res);
+	while ((res = PQgetResult(r->conn)) != NULL)
+		PQclear(res);
+	return n;
+}
+
+void
+copy_out_end(copy_reader **rp)
+{
+	if (*rp == NULL)
+		return;
+	if ((*rp)->row)
+		PQfreemem((*rp)->row);
+	mem_free(rp);
 }

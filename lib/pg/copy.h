@@ -36,6 +36,18 @@ bool		copy_field_str(copy_writer *w, const char *s);
 void		copy_field_null(copy_writer *w);
 /* Ends the row; sends the buffer when it is full.  False on send failure. */
 bool		copy_row_end(copy_writer *w);
+/*
+ * The row being written, for a caller that digests it and may take it
+ * back: copy_row_mark() says where the next field goes; copy_row_since()
+ * gives the bytes written from a mark on (fields escaped, separated by
+ * tabs); copy_row_drop() forgets them, from a mark taken before the row's
+ * first field, as if the row had never been started.  (Rows are sent only
+ * when they end, so a mark holds until copy_row_end().)
+ */
+size_t		copy_row_mark(const copy_writer *w);
+const char *copy_row_since(const copy_writer *w, size_t mark, size_t *len);
+void		copy_row_drop(copy_writer *w, size_t mark);
+
 /* Rows ended so far. */
 long long	copy_rows(const copy_writer *w);
 
@@ -58,5 +70,20 @@ void		copy_abort(copy_writer **w, const char *reason);
  * a NUL byte.
  */
 bool		copy_escape(sbuf *out, const char *s, size_t len);
+
+/*
+ * A reader of "COPY ... TO STDOUT" (text format), a row at a time, as
+ * psql's handleCopyOut: copy_out_begin() returns NULL (said at -v) when
+ * the server did not start it; copy_out_next() gives the next row without
+ * its newline (valid until the next call) and its length, 0 after the
+ * last, -1 on an error (said at -v); copy_out_end() frees the reader.  A
+ * reader ended before its last row leaves the connection in COPY OUT:
+ * the caller closes it.
+ */
+typedef struct copy_reader copy_reader;
+
+copy_reader *copy_out_begin(PGconn *conn, const char *sql);
+int			copy_out_next(copy_reader *r, const char **row);
+void		copy_out_end(copy_reader **r);
 
 #endif

@@ -451,6 +451,82 @@ db_connect(const db_options *o, int fail_code)
 	return conn;
 }
 
+/* One statement of db_connect_beside(), on either connection. */
+static bool
+beside_step(PGconn *conn, const char *sql, ExecStatusType want, PGresult **out)
+{
+	PGresult   *res = PQexec(conn, sql);
+
+	if (PQresultStatus(res) == want)
+	{
+		if (out)
+			*out = res;
+		else
+			PQclear(res);
+		return true;
+	}
+	log_info("no second connection: %s", res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+	PQclear(res);
+	return false;
+}
+
+PGconn *
+db_connect_beside(PGconn *conn)
+{
+	PQconninfoOption *opts = PQconninfo(conn);
+	const char *keywords[64];
+	const char *values[64];
+	int			n = 0;
+	PGconn	   *other;
+	PGresult   *res = NULL;
+	char	   *snapshot;
+	sbuf		sql;
+	bool		ok;
+
+	if (opts == NULL)
+		return NULL;
+	for (PQconninfoOption *o = opts; o->keyword && n < 63; o++)
+		if (o->val && *o->val)
+		{
+			keywords[n] = o->keyword;
+			values[n++] = o->val;
+		}
+	keywords[n] = NULL;
+	values[n] = NULL;
+	other = PQconnectdbParams(keywords, values, 0);
+	PQconninfoFree(opts);
+	if (PQstatus(other) != CONNECTION_OK)
+	{
+		log_info("no second connection: %s", PQerrorMessage(other));
+		PQfinish(other);
+		return NULL;
+	}
+	PQsetNoticeReceiver(other, notice_receiver, NULL);
+	if (!beside_step(conn, sqlset_sql(SQLSET_TXN_EXPORT_SNAPSHOT), PGRES_TUPLES_OK, &res))
+	{
+		PQfinish(other);
+		return NULL;
+	}
+	snapshot = PQescapeLiteral(other, PQgetvalue(res, 0, 0), (size_t) PQgetlength(res, 0, 0));
+	PQclear(res);
+	sbuf_init(&sql);
+	if (snapshot)
+		sqlset_render(SQLSET_TXN_SET_SNAPSHOT, &sql, (const char *const[]) {
+			"snapshot", snapshot, NULL});
+	ok = snapshot != NULL &&
+		beside_step(other, sqlset_sql(SQLSET_SESSION_SETTINGS), PGRES_TUPLES_OK, NULL) &&
+		beside_step(other, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), PGRES_COMMAND_OK, NULL) &&
+		beside_step(other, sql.data, PGRES_COMMAND_OK, NULL);
+	PQfreemem(snapshot);
+	sbuf_release(&sql);
+	if (!ok)
+	{
+		PQfinish(other);
+		return NULL;
+	}
+	return other;
+}
+
 void
 db_disconnect(PGconn **conn)
 {

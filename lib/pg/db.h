@@ -63,6 +63,16 @@ PGconn	   *db_connect(const db_options *o, int fail_code);
 void		db_disconnect(PGconn **conn);
 
 /*
+ * A second connection as conn's (its parameters, its session settings),
+ * in a read-only transaction that sees what conn's transaction sees (its
+ * exported snapshot), for reading beside conn while conn is busy (as
+ * pg_dump's workers do).  conn must be in a transaction.  Returns NULL,
+ * saying why at -v, when the server refuses one; the caller then does
+ * without.  Closed with db_disconnect().
+ */
+PGconn	   *db_connect_beside(PGconn *conn);
+
+/*
  * Runs a statement expected to return rows (PGRES_TUPLES_OK).  Returns the
  * result, which the caller frees with PQclear(); on any other status logs
  * "query failed" with the server's detail and the query, and returns NULL.

@@ -44,7 +44,8 @@ typedef struct backfill
 	long long	size;			/* -1 when not a regular file */
 	stage	   *st;
 	storeread  *sr;
-	sha256_ctx *sum;
+	sha256_ctx *sum;			/* the input's digest, as it is read; or */
+	sha256_fd  *sum_beside;		/* a regular file's, in a thread of its own */
 	char		input_sha256[SHA256_HEX_LEN + 1];
 	uint64_t	bytes;
 	datetoken_audit dates;		/* .strict: --strict-dates */
@@ -382,10 +383,39 @@ on_chunk(void *arg, const void *buf, size_t len)
 		bf->lc.exit_code = AUSDASH_EXIT_FAILURE;
 		return false;
 	}
-	if (sha256_update(bf->sum, buf, len) != 0)
+	if (bf->sum_beside == NULL && sha256_update(bf->sum, buf, len) != 0)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
 	bf->bytes += len;
 	show_progress(bf, false);
+	return true;
+}
+
+/*
+ * The digest of a regular file, taken beside the reader (the ledger's
+ * input_sha256): when the reader read all of it, it must be of the bytes
+ * the reader read.  (Of a read that stopped early it is the whole file's.)
+ */
+static bool
+input_digest_beside(backfill *bf, bool read_all)
+{
+	uint64_t	hashed = 0;
+
+	if (sha256_fd_finish(&bf->sum_beside, bf->input_sha256, &hashed) != 0)
+	{
+		log_error("could not read store \"%s\" to checksum it: %s", bf->o->input,
+				  strerror(errno));
+		bf->lc.exit_code = AUSDASH_EXIT_IOERR;
+		return false;
+	}
+	/* (a read that stopped early failed the run already, and said why) */
+	if (read_all && hashed != bf->bytes)
+	{
+		log_error("store \"%s\" changed while it was read: %llu bytes read, %llu checksummed",
+				  bf->o->input, (unsigned long long) bf->bytes, (unsigned long long) hashed);
+		log_hint("Write the store elsewhere and rename it into place, as the dashboard does.");
+		bf->lc.exit_code = AUSDASH_EXIT_IOERR;
+		return false;
+	}
 	return true;
 }
 
@@ -406,7 +436,9 @@ read_input(backfill *bf)
 					bf->ignored_fields, bf->first_ignored);
 	if (!ok && bf->lc.exit_code == AUSDASH_EXIT_OK)
 		bf->lc.exit_code = AUSDASH_EXIT_DATAERR;
-	if (sha256_final(bf->sum, bf->input_sha256) != 0)
+	if (bf->sum_beside)
+		ok = input_digest_beside(bf, ok) && ok;
+	else if (sha256_final(bf->sum, bf->input_sha256) != 0)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "SHA-256 failed: %s", sha256_error(bf->sum));
 	return ok;
 }
@@ -677,10 +709,13 @@ backfill_run(const backfill_options *o, const db_options *dbo)
 	stage_set_direct(bf.st, o->index_build == STAGE_INDEX_AFTER ||
 					 (o->index_build == STAGE_INDEX_AUTO && bf.size >= STAGE_DIRECT_MIN_BYTES));
 	stage_set_positions(bf.st, true);
+	stage_set_skip_unchanged(bf.st, !o->compare_all);
 	bf.sr = storeread_new(o->input, &handler, &bf, o->ignore_unknown);
 	bf.sum = sha256_create();
 	if (bf.sum == NULL)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "could not start SHA-256");
+	if (bf.size >= 0)
+		bf.sum_beside = sha256_fd_start(bf.fd);
 
 	ok = load_cursors(&bf) && read_input(&bf) && reader_upgrades(&bf) && merge_all(&bf);
 	bf.lc.input_sha256 = bf.input_sha256;
@@ -690,6 +725,12 @@ backfill_run(const backfill_options *o, const db_options *dbo)
 	storeread_free(&bf.sr);
 	stage_free(&bf.st);
 	sha256_free(&bf.sum);
+	if (bf.sum_beside)
+	{
+		uint64_t	ignored;
+
+		(void) sha256_fd_finish(&bf.sum_beside, bf.input_sha256, &ignored);
+	}
 	free(bf.version);
 	free(bf.updated_at);
 	sbuf_release(&bf.why);

@@ -24,6 +24,7 @@ typedef struct backfill_options
 	const char *rejects_path;	/* or NULL */
 	long		lock_wait_ms;
 	stage_index_build index_build;
+	bool		compare_all;	/* stage every record, digests or not */
 	bool		reader_upgrades;	/* load the store as the dashboard reads it */
 	const char *reader_seed;	/* its seed store (lib/store/readerup.h), or NULL */
 } backfill_options;

@@ -10,8 +10,9 @@
 --   {key}          the key columns, comma-separated; {key1} the first
 --   {key_eq(a,b)}  a.k1 = b.k1 AND a.k2 = b.k2 ...
 --   {values(a)}    (a.c1, a.c2, ...) over the columns that are not key (with
---                  store_ord last when a backfill keeps positions)
---   {data(a)}      the same without store_ord
+--                  store_ord, store_fields and, for a digested entity,
+--                  store_digest last when a backfill keeps positions)
+--   {data(a)}      the same without those
 --   {set}          c1 = EXCLUDED.c1, ... over the same
 -- ord is the record's position in the input (the last occurrence of a key
 -- wins); line and byte_offset say where it was.
@@ -160,7 +161,8 @@ FROM pg_temp.ausdash_stage_{table};
 SELECT NOT EXISTS (SELECT 1 FROM public.{table})
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
                    WHERE tgrelid = 'public.{table}'::pg_catalog.regclass
-                     AND NOT tgisinternal)
+                     AND NOT tgisinternal
+                     AND tgname <> 'ausdash_forget_store_digest')
    AND pg_catalog.has_table_privilege('public.{table}', 'TRUNCATE') AS ok;
 
 -- name: lock
@@ -214,6 +216,60 @@ UPDATE public.{table} t SET store_ord = NULL
 WHERE (SELECT pg_catalog.count(*) FROM public.{table} WHERE store_ord IS NOT NULL) > $1::bigint
   AND t.store_ord IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_{table} s WHERE {key_eq(s,t)});
+
+-- name: digests
+-- A digested entity's rows as a backfill last copied them (migration 0010),
+-- by position: what stage_add() compares each record with before staging
+-- it.  Read on a second connection, beside the COPY of the records.
+COPY (SELECT store_ord, store_digest FROM public.{table}
+      WHERE store_ord IS NOT NULL
+      ORDER BY store_ord) TO STDOUT;
+
+-- name: superseded
+-- Before the merge, when records were left unstaged because the target
+-- holds them as they are ($1, their positions): a key the store holds twice
+-- keeps its last occurrence, as "dedupe" does.  Deletes the staged rows an
+-- unstaged later occurrence supersedes (staged_superseded), and counts the
+-- unstaged rows a staged later occurrence supersedes (skipped_superseded).
+-- Only a staged row whose key the target holds at another place can be
+-- either, so the positions are checked for those alone.
+WITH other AS MATERIALIZED (
+  SELECT s.ord, t.store_ord AS held_at
+  FROM pg_temp.ausdash_stage_{table} s
+  JOIN public.{table} t ON {key_eq(t,s)}
+  WHERE t.store_ord <> s.ord
+), held AS MATERIALIZED (
+  SELECT ord, held_at FROM other WHERE held_at <@ $1::pg_catalog.int8multirange
+), gone AS (
+  DELETE FROM pg_temp.ausdash_stage_{table} s
+  USING held h
+  WHERE s.ord = h.ord AND h.held_at > h.ord
+  RETURNING 1
+)
+SELECT (SELECT pg_catalog.count(*) FROM gone) AS staged_superseded,
+       (SELECT pg_catalog.count(*) FROM held WHERE held_at < ord) AS skipped_superseded;
+
+-- name: unplace_skipping
+-- "unplace" after a merge that left records unstaged: only a row read by
+-- "digests" without a match may have lost its place ($1, their positions:
+-- ranges, the last perhaps unbounded), and it has unless it is the staged
+-- row at its position.  The rows at those positions are found through
+-- store_ord's index (migration 0010), range by range, then compared with
+-- the staged rows, then updated by their physical place.
+WITH c AS MATERIALIZED (
+  SELECT t.tableoid AS rel, t.ctid AS row_id, t.store_ord, {key}
+  FROM pg_catalog.unnest($1::pg_catalog.int8multirange) AS r(r)
+  JOIN public.{table} t
+    ON t.store_ord >= pg_catalog.lower(r.r)
+   AND t.store_ord < COALESCE(pg_catalog.upper(r.r), 9223372036854775807)
+), lost AS MATERIALIZED (
+  SELECT rel, row_id FROM c
+  WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_{table} s
+                    WHERE s.ord = c.store_ord AND {key_eq(s,c)})
+)
+UPDATE public.{table} t SET store_ord = NULL
+FROM lost
+WHERE t.tableoid = lost.rel AND t.ctid = lost.row_id;
 
 -- name: drift
 -- Staged rows the target lacks or holds otherwise, without merging: what a

@@ -513,9 +513,9 @@ is($node->psql("SELECT s.started_at >= b.finished_at FROM "
 # (a pseudo-terminal); -q silences it; -v without one: a line per phase.
 # A file that big is copied straight into the empty table; from a pipe
 # (its size unknown, "auto") the rows are staged, then inserted.
-for my $case ([ 'copied', [ $tool, '--index-build=after', $big ], [ 'building index 1/5', 'building index 5/5' ] ],
+for my $case ([ 'copied', [ $tool, '--index-build=after', $big ], [ 'building index 1/6', 'building index 6/6' ] ],
 	[ 'staged', [ 'sh', '-c', "cat '$big' | '$tool' -" ],
-	  [ 'deduplicating', 'dropping index 1/5', 'inserting', 'building index 1/5', 'building index 5/5', 'verifying' ] ])
+	  [ 'deduplicating', 'dropping index 1/6', 'inserting', 'building index 1/6', 'building index 6/6', 'verifying' ] ])
 {
 	my ($how, $cmd, $steps) = @$case;
 	reset_db();
@@ -593,7 +593,7 @@ is($code, 0, 'big store: exit 0') or diag($err);
 $r = $code == 0 ? JSON::PP->new->decode($out) : {};
 is($r->{entities}{observations}{inserted}, 150000, 'big store: 150000 observations inserted');
 is($node->psql('SELECT count(*) FROM public.observations'), 150000, 'big store: all there');
-like($err, qr/debug: public.observations is empty: copying into it, its 5 indexes built again after/,
+like($err, qr/debug: public.observations is empty: copying into it, its 6 indexes built again after/,
 	'auto: a big store into an empty table: copied straight into it');
 like($err, qr/debug: observations: 150000 staged, 0 duplicates, 150000 inserted.*copy into empty table, then build its indexes/,
 	'auto: ... its indexes built after the copy');
@@ -612,9 +612,13 @@ is($node->psql('SELECT count(*) FROM public.ingestion_runs WHERE status = \'ok\'
 $oids = $node->psql($index_oids);
 ($code, $out, $err) = run_command([ $tool, '-v', '-v', $big ]);
 is($code, 0, 'big store again: exit 0');
-like($err, qr/debug: observations: 150000 staged.*150000 unchanged \(dedupe \d+ ms, merge/,
-	'big store again: merged, all unchanged');
+like($err, qr/debug: observations: 0 staged, 0 duplicates, 0 inserted, 0 updated, 150000 unchanged, 150000 of them not staged \(held as they are\) \(dedupe \d+ ms, merge/,
+	'big store again: nothing staged, all unchanged (their digests)');
 is($node->psql($index_oids), $oids, 'big store again: indexes untouched');
+($code, $out, $err) = run_command([ $tool, '-v', '-v', '--compare-all', $big ]);
+is($code, 0, 'big store again, --compare-all: exit 0');
+like($err, qr/debug: observations: 150000 staged, 0 duplicates, 0 inserted, 0 updated, 150000 unchanged \(dedupe \d+ ms, merge/,
+	'big store again, --compare-all: every record staged and merged, all unchanged');
 
 # small stores: "auto" keeps the indexes; "after" forces the build; "during" never
 my $three = store_json(observations => [ map { obs_json(date => "2025-0$_-28", value => $_) } 1 .. 3 ]);

@@ -1,5 +1,7 @@
-# tests/t/092_crash.t - crash safety: ausdash-backfill (staged, and copied
-# straight into the empty tables) and ausdash-ingest killed with SIGKILL at
+# tests/t/092_crash.t - crash safety: ausdash-backfill (staged, copied
+# straight into the empty tables, and over a database that holds most of
+# the store already, its unchanged records left unstaged) and
+# ausdash-ingest killed with SIGKILL at
 # 20 seeded points each, spread over the whole run (parse, COPY, merge or
 # index builds, commit).  Each time the tables hold exactly the
 # state before the run or after it, never anything in between; a killed
@@ -39,14 +41,26 @@ sub content
 		  . "WHERE c.relnamespace = 'public'::pg_catalog.regnamespace"), dbname => $db);
 }
 
+my %template = (backfill_skipping => 'crash_loaded');
 sub fresh_db
 {
+	my ($name) = @_;
+	my $template = $template{$name} // 'crash_template';
 	$node->psql('DROP DATABASE IF EXISTS crash_run');
-	$node->psql('CREATE DATABASE crash_run TEMPLATE crash_template');
+	$node->psql("CREATE DATABASE crash_run TEMPLATE $template");
 }
 
 my ($c, $store) = run_command([ 'perl', "$ROOT/tests/bench/gen-store.pl", '--observations=15000', '--snapshots=20' ]);
 write_file("$TMP/store.json", $store);
+# the same store with every tenth value otherwise, loaded into a template of its own
+($c, $store) = run_command([ 'perl', "$ROOT/tests/bench/gen-store.pl", '--observations=15000', '--snapshots=20',
+	'--changed=10' ]);
+write_file("$TMP/store-older.json", $store);
+$node->psql('CREATE DATABASE crash_loaded TEMPLATE crash_template');
+{
+	local $ENV{PGDATABASE} = 'crash_loaded';
+	command_ok([ 'ausdash-backfill', '-q', "$TMP/store-older.json" ], 'a template holding an older store');
+}
 my $nd = '';
 for my $i (1 .. 30000)
 {
@@ -60,6 +74,8 @@ my %tool = (
 	backfill => [ 'ausdash-backfill', '-q', "$TMP/store.json" ],
 	# into the empty tables themselves, their indexes dropped and built after
 	backfill_copied => [ 'ausdash-backfill', '-q', '--index-build=after', "$TMP/store.json" ],
+	# over the older store: nine records in ten held as they are, not staged
+	backfill_skipping => [ 'ausdash-backfill', '-q', "$TMP/store.json" ],
 	ingest => [ 'ausdash-ingest', '-q', '--source=crash_feed', '--format=ndjson', "$TMP/payload.ndjson" ],
 );
 srand(20261123);
@@ -67,7 +83,7 @@ for my $name (sort keys %tool)
 {
 	local $ENV{PGDATABASE} = 'crash_run';
 	# the states before and after a whole run, and how long one takes
-	fresh_db();
+	fresh_db($name);
 	my $before = content('crash_run');
 	my $t0 = time;
 	command_ok($tool{$name}, "$name: a whole run");
@@ -75,13 +91,21 @@ for my $name (sort keys %tool)
 	my $after = content('crash_run');
 	isnt($after, $before, "$name: the run changes the tables");
 	diag(sprintf('%s: a whole run takes %.2f s', $name, $took));
+	if ($name eq 'backfill_skipping')
+	{
+		fresh_db($name);
+		my ($code, $o, $e) = run_command([ 'ausdash-backfill', '-vv', "$TMP/store.json" ]);
+		like($e, qr/observations: 1500 staged, .*, 13500 of them not staged/,
+			"$name: the records held as they are are not staged");
+		is(content('crash_run'), $after, "$name: ... and the state after is the same");
+	}
 
 	my %seen;
 	for my $i (0 .. 19)
 	{
 		# 20 points spread over the run, each shifted by a seeded jitter
 		my $at = $took * ($i + 0.2 + 0.6 * rand()) / 20;
-		fresh_db();
+		fresh_db($name);
 		my $h = IPC::Run::start($tool{$name}, '>', \my $out, '2>', \my $err);
 		sleep $at;
 		$h->signal('KILL');
