@@ -3,6 +3,8 @@
  */
 #include "unit.h"
 
+#include <unistd.h>
+
 #include "base/sha256.h"
 #include "base/banned.h"
 
@@ -74,6 +76,40 @@ test_incremental(void **state)
 	sha256_free(&ctx);			/* freeing NULL is a no-op */
 }
 
+/*
+ * A file's digest beside its reader: from the fd's offset to its end, in
+ * more than one block, the offset left where it was.
+ */
+static void
+test_fd_beside(void **state)
+{
+	char		path[] = "/tmp/ausdash-test-sha256-XXXXXX";
+	int			fd = mkstemp(path);
+	size_t		n = 3 * 1024 * 1024 + 7;
+	char	   *data = malloc(n);
+	char		expected[SHA256_HEX_LEN + 1];
+	char		hex[SHA256_HEX_LEN + 1];
+	uint64_t	bytes = 0;
+	sha256_fd  *h;
+
+	assert_true(fd >= 0);
+	unlink(path);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (char) (i * 31 % 251);
+	assert_int_equal(write(fd, data, n), (ssize_t) n);
+	assert_int_equal(lseek(fd, 5, SEEK_SET), 5);
+	h = sha256_fd_start(fd);
+	assert_non_null(h);
+	assert_int_equal(sha256_fd_finish(&h, hex, &bytes), 0);
+	assert_null(h);
+	assert_int_equal(bytes, n - 5);
+	assert_int_equal(sha256_hex(data + 5, n - 5, expected), 0);
+	assert_string_equal(hex, expected);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 5);
+	close(fd);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -81,6 +117,7 @@ main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_dashboard_snapshot),
 		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_fd_beside),
 	};
 
 	return UNIT_RUN(tests);
