@@ -429,6 +429,21 @@ known_open(stage *s, const entity_desc *d)
 	s->known.ord = -1;
 }
 
+/* A decimal bigint as COPY writes it (strtoll's work without its generality). */
+static long long
+parse_ll(const char *p, const char **end)
+{
+	bool		neg = *p == '-';
+	unsigned long long u = 0;
+
+	p += neg;
+	while (*p >= '0' && *p <= '9')
+		u = u * 10 + (unsigned long long) (*p++ - '0');
+	if (end)
+		*end = p;
+	return neg ? (long long) (0 - u) : (long long) u;
+}
+
 /*
  * Whether the target holds the row at position ord with this digest.  The
  * digests are read in order of position up to ord; the rows passed
@@ -443,7 +458,7 @@ known_matches(stage *s, int slot, long long ord, int64_t digest)
 	while (s->known.in && (!s->known.have || s->known.ord < ord))
 	{
 		const char *row;
-		char	   *end;
+		const char *end;
 		int			n;
 
 		if (s->known.have)
@@ -456,9 +471,9 @@ known_matches(stage *s, int slot, long long ord, int64_t digest)
 			db_disconnect(&s->known.conn);
 			break;
 		}
-		s->known.ord = strtoll(row, &end, 10);
+		s->known.ord = parse_ll(row, &end);
 		s->known.no_digest = strcmp(end, "\t\\N") == 0;
-		s->known.digest = (int64_t) strtoll(end, NULL, 10);
+		s->known.digest = s->known.no_digest ? 0 : (int64_t) parse_ll(end + 1, NULL);
 		s->known.have = true;
 	}
 	if (!s->known.have || s->known.ord != ord)
@@ -576,13 +591,22 @@ stage_copy_begin(stage *s, const entity_desc *d)
 	return true;
 }
 
+/* An integer field (written without snprintf: it is several per record). */
 static void
 field_ll(copy_writer *w, long long v)
 {
-	char		buf[32];
+	char		buf[24];
+	char	   *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long) v : (unsigned long long) v;
 
-	snprintf(buf, sizeof(buf), "%lld", v);
-	copy_field_str(w, buf);
+	do
+	{
+		*--p = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	copy_field(w, p, (size_t) (buf + sizeof(buf) - p));
 }
 
 bool

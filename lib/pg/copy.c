@@ -44,43 +44,39 @@ copy_begin(PGconn *conn, const char *sql)
 	return w;
 }
 
+/* The bytes COPY's text format escapes, and NUL, which it cannot carry. */
+static const unsigned char copy_special[256] = {
+	['\0'] = 1, ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r'
+};
+
 bool
 copy_escape(sbuf *out, const char *s, size_t len)
 {
-	const char *p;
-	const char *end = s + len;
-	const char *run = s;
+	size_t		start = out->len;
+	const unsigned char *p = (const unsigned char *) s;
+	const unsigned char *end = p + len;
+	const unsigned char *run = p;
 
-	if (memchr(s, '\0', len) != NULL)
-		return false;
+	/* one pass: runs of ordinary bytes appended whole */
 	sbuf_grow(out, len);
-	for (p = s; p < end; p++)
+	for (; p < end; p++)
 	{
-		char		esc;
+		unsigned char esc = copy_special[*p];
 
-		switch (*p)
+		if (esc == 0)
+			continue;
+		if (esc == 1)
 		{
-			case '\\':
-				esc = '\\';
-				break;
-			case '\t':
-				esc = 't';
-				break;
-			case '\n':
-				esc = 'n';
-				break;
-			case '\r':
-				esc = 'r';
-				break;
-			default:
-				continue;
+			out->len = start;
+			out->data[start] = '\0';
+			return false;
 		}
-		sbuf_append(out, run, (size_t) (p - run));
+		sbuf_append(out, (const char *) run, (size_t) (p - run));
 		sbuf_appendc(out, '\\');
-		sbuf_appendc(out, esc);
+		sbuf_appendc(out, (char) esc);
 		run = p + 1;
 	}
-	sbuf_append(out, run, (size_t) (end - run));
+	sbuf_append(out, (const char *) run, (size_t) (end - run));
 	return true;
 }
 
