@@ -75,7 +75,6 @@ typedef struct posset
 	sbuf		text;
 	long long	lo;				/* the open range [lo, hi), if hi > 0 */
 	long long	hi;
-	long long	n;				/* positions added */
 } posset;
 
 struct stage
@@ -353,7 +352,6 @@ stage_parse_index_build(const char *name, stage_index_build *how)
 static void
 posset_add(posset *p, long long ord)
 {
-	p->n++;
 	if (p->hi > 0 && ord == p->hi)
 	{
 		p->hi++;
