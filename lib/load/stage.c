@@ -4,7 +4,6 @@
 #include "base/common.h"
 
 #include <inttypes.h>
-#include <xxhash.h>
 
 #include "pg/copy.h"
 #include "pg/db.h"
@@ -13,6 +12,7 @@
 #include "base/progress.h"
 #include "base/sbuf.h"
 #include "pg/sqlset.h"
+#include "load/known.h"
 #include "load/stage.h"
 #include "base/timeutil.h"
 #include "base/banned.h"
@@ -38,7 +38,6 @@ enum
 	SQL_TRUNCATE,
 	SQL_COPY_DIRECT,
 	SQL_DEDUPE_DIRECT,
-	SQL_DIGESTS,
 	SQL_SUPERSEDED,
 	SQL_UNPLACE_SKIPPING,
 	SQL_COUNT
@@ -49,7 +48,7 @@ static const sqlset_id entity_templates[SQL_COUNT] = {
 	SQLSET_ENTITY_EMPTY, SQLSET_ENTITY_DRIFT, SQLSET_ENTITY_INSERT, SQLSET_ENTITY_COPY,
 	SQLSET_ENTITY_INDEXES, SQLSET_ENTITY_INSERT_UNINDEXED, SQLSET_ENTITY_UNPLACE,
 	SQLSET_ENTITY_DIRECT_OK, SQLSET_ENTITY_LOCK, SQLSET_ENTITY_TRUNCATE,
-	SQLSET_ENTITY_COPY_DIRECT, SQLSET_ENTITY_DEDUPE_DIRECT, SQLSET_ENTITY_DIGESTS,
+	SQLSET_ENTITY_COPY_DIRECT, SQLSET_ENTITY_DEDUPE_DIRECT,
 	SQLSET_ENTITY_SUPERSEDED, SQLSET_ENTITY_UNPLACE_SKIPPING
 };
 
@@ -65,17 +64,6 @@ static const struct
 }			conflict_sql[] = {
 	{"raw_snapshots", SQLSET_RAW_SNAPSHOTS_CONFLICTS, SQLSET_RAW_SNAPSHOTS_DROP},
 };
-
-/*
- * A set of positions, added in ascending order, kept as the text of an
- * int8multirange (its last range still open).
- */
-typedef struct posset
-{
-	sbuf		text;
-	long long	lo;				/* the open range [lo, hi), if hi > 0 */
-	long long	hi;
-} posset;
 
 struct stage
 {
@@ -95,26 +83,13 @@ struct stage
 
 	/*
 	 * stage_set_skip_unchanged(): the digests of a digested entity's rows,
-	 * by position ("digests", on a second connection), read along with its
-	 * records; the positions of the records left unstaged because they
-	 * matched ("held"), and those of the rows read without a match
-	 * ("gone": only they may lose their places).
+	 * by place, read along with its records (known.h); records the target
+	 * holds as they are are not staged.
 	 */
 	bool		skip_unchanged;
-	struct
-	{
-		int			slot;		/* the entity whose digests are read, or -1 */
-		PGconn	   *conn;
-		copy_reader *in;		/* NULL once read to the end or failed */
-		bool		failed;		/* it failed before its end */
-		long long	ord;		/* the row read last: its position */
-		int64_t		digest;		/* and digest */
-		bool		no_digest;	/* (NULL) */
-		bool		have;		/* that row is not yet passed */
-		bool		used[MAX_ENTITIES];
-		posset		held[MAX_ENTITIES];
-		posset		gone[MAX_ENTITIES];
-	}			known;
+	known	   *known[MAX_ENTITIES];
+	bool		known_used[MAX_ENTITIES];
+	int			known_slot;		/* the entity whose digests are being read, or -1 */
 };
 
 /* --- rendering sql/merge/entity.sql ---------------------------------------- */
@@ -349,179 +324,43 @@ stage_parse_index_build(const char *name, stage_index_build *how)
 
 /* --- what the target holds already (stage_set_skip_unchanged) ------------- */
 
-static void
-posset_add(posset *p, long long ord)
-{
-	if (p->hi > 0 && ord == p->hi)
-	{
-		p->hi++;
-		return;
-	}
-	if (p->hi > 0)
-		sbuf_appendf(&p->text, "%s[%lld,%lld)", p->text.len > 1 ? "," : "", p->lo, p->hi);
-	else if (p->text.len == 0)
-		sbuf_appendc(&p->text, '{');
-	p->lo = ord;
-	p->hi = ord + 1;
-}
-
-/*
- * The set as an int8multirange literal; with tail >= 0, every position
- * from tail on too.  The set is closed.
- */
-static const char *
-posset_close(posset *p, long long tail)
-{
-	if (p->text.len == 0)
-		sbuf_appendc(&p->text, '{');
-	if (p->hi > 0 && tail >= 0 && tail <= p->hi)
-	{
-		tail = p->lo;			/* the open range runs on */
-		p->hi = 0;
-	}
-	if (p->hi > 0)
-		sbuf_appendf(&p->text, "%s[%lld,%lld)", p->text.len > 1 ? "," : "", p->lo, p->hi);
-	if (tail >= 0)
-		sbuf_appendf(&p->text, "%s[%lld,)", p->text.len > 1 ? "," : "", tail);
-	sbuf_appendc(&p->text, '}');
-	p->hi = 0;
-	return p->text.data;
-}
-
-/* Stops reading the digests; their connection goes. */
-static void
-known_close(stage *s)
-{
-	copy_out_end(&s->known.in);
-	db_disconnect(&s->known.conn);
-	s->known.slot = -1;
-	s->known.have = false;
-}
-
 /*
  * Before the first COPY of a digested entity d a backfill stages into its
- * staging table: starts reading the target's digests by position beside
- * the COPY.  Without a second connection nothing is skipped.
+ * staging table: starts reading the target's digests beside the COPY (the
+ * reading of the entity before stops: one second connection at a time).
  */
 static void
-known_open(stage *s, const entity_desc *d)
+known_begin(stage *s, const entity_desc *d)
 {
 	int			slot = entity_index(d);
 
-	if (!s->skip_unchanged || !s->positions || !d->digested || s->known.used[slot])
+	if (!s->skip_unchanged || !s->positions || !d->digested || s->known_used[slot])
 		return;
-	known_close(s);
-	s->known.used[slot] = true;
-	if ((s->known.conn = db_connect_beside(s->conn)) == NULL ||
-		!db_command(s->known.conn, sqlset_sql(SQLSET_TXN_READER_SETTINGS), 0, NULL) ||
-		(s->known.in = copy_out_begin(s->known.conn,
-									  entity_sql(s, d, SQL_DIGESTS))) == NULL)
-	{
-		log_info("comparing every row of public.%s: its digests could not be read",
-				 d->table);
-		known_close(s);
-		return;
-	}
-	s->known.slot = slot;
-	s->known.failed = false;
-	s->known.ord = -1;
-}
-
-/* A decimal bigint as COPY writes it (strtoll's work without its generality). */
-static long long
-parse_ll(const char *p, const char **end)
-{
-	bool		neg = *p == '-';
-	unsigned long long u = 0;
-
-	p += neg;
-	while (*p >= '0' && *p <= '9')
-		u = u * 10 + (unsigned long long) (*p++ - '0');
-	if (end)
-		*end = p;
-	return neg ? (long long) (0 - u) : (long long) u;
+	if (s->known_slot >= 0)
+		known_stop(s->known[s->known_slot]);
+	s->known_used[slot] = true;
+	s->known[slot] = known_open(s->conn, d);
+	s->known_slot = s->known[slot] ? slot : -1;
 }
 
 /*
- * Whether the target holds the row at position ord with this digest.  The
- * digests are read in order of position up to ord; the rows passed
- * without a match are "gone".  A stream that ends or fails matches no
- * more.
+ * At slot's merge: whether records were left unstaged (false, and the
+ * merge is as without skipping, when none were); their places in held and
+ * those of the rows read without a match in gone (known.h).  Ends the
+ * reading.
  */
 static bool
-known_matches(stage *s, int slot, long long ord, int64_t digest)
+known_end(stage *s, int slot, const char *held[2], const char *gone[2])
 {
-	if (s->known.slot != slot)
+	known	   *k = s->known[slot];
+
+	if (k == NULL)
 		return false;
-	while (s->known.in && (!s->known.have || s->known.ord < ord))
-	{
-		const char *row;
-		const char *end;
-		int			n;
-
-		if (s->known.have)
-			posset_add(&s->known.gone[slot], s->known.ord);
-		s->known.have = false;
-		if ((n = copy_out_next(s->known.in, &row)) <= 0)
-		{
-			s->known.failed = n < 0;
-			copy_out_end(&s->known.in);
-			db_disconnect(&s->known.conn);
-			break;
-		}
-		s->known.ord = parse_ll(row, &end);
-		s->known.no_digest = strcmp(end, "\t\\N") == 0;
-		s->known.digest = s->known.no_digest ? 0 : (int64_t) parse_ll(end + 1, NULL);
-		s->known.have = true;
-	}
-	if (!s->known.have || s->known.ord != ord)
-		return false;
-	s->known.have = false;
-	if (!s->known.no_digest && s->known.digest == digest)
-	{
-		posset_add(&s->known.held[slot], ord);
-		return true;
-	}
-	posset_add(&s->known.gone[slot], ord);
-	return false;
-}
-
-/*
- * At slot's merge: the positions of the records left unstaged (NULL when
- * there are none, and then the merge is as without skipping) and in *gone
- * those of the rows read without a match, with every position after the
- * last one read when the rest was not read.  Ends the reading.
- */
-static const char *
-known_finish(stage *s, int slot, const char **gone)
-{
-	long long	tail = -1;
-
-	if (!s->known.used[slot])
-		return NULL;
-	if (s->known.slot == slot && (s->known.in || s->known.failed))
-		tail = s->known.have ? s->known.ord : s->known.ord + 1;
-	if (s->known.slot == slot)
-		known_close(s);
-	s->known.used[slot] = false;
-	*gone = posset_close(&s->known.gone[slot], tail);
-	posset_close(&s->known.held[slot], -1);
-	return s->counts[slot].skipped > 0 ? s->known.held[slot].text.data : NULL;
-}
-
-/*
- * A row's digest: the 64-bit XXH3 hash of its fields as staged (COPY
- * text, tab-separated, from its first column on: without ord, line and
- * byte_offset, so the same whichever way it is copied).  Only ever
- * compared with a digest this function gave, never computed by the
- * server: a fast hash, not a cryptographic one, is what it needs.
- */
-static int64_t
-row_digest(const char *row, size_t len)
-{
-	if (len > 0 && row[0] == '\t')
-		row++, len--;
-	return (int64_t) XXH3_64bits(row, len);
+	if (s->known_slot == slot)
+		s->known_slot = -1;
+	known_gone(k, gone);
+	known_held(k, held);
+	return s->counts[slot].skipped > 0;
 }
 
 stage *
@@ -533,12 +372,7 @@ stage_new(PGconn *conn)
 		log_fatal(AUSDASH_EXIT_SOFTWARE, "more entities than MAX_ENTITIES in lib/load/stage.c");
 	s->conn = conn;
 	sbuf_init(&s->tmp);
-	s->known.slot = -1;
-	for (int i = 0; i < MAX_ENTITIES; i++)
-	{
-		sbuf_init(&s->known.held[i].text);
-		sbuf_init(&s->known.gone[i].text);
-	}
+	s->known_slot = -1;
 	return s;
 }
 
@@ -550,14 +384,12 @@ stage_free(stage **sp)
 	if (s == NULL)
 		return;
 	copy_abort(&s->copy, "ausdash: stage freed during COPY");
-	known_close(s);
 	for (int i = 0; i < MAX_ENTITIES; i++)
 	{
 		for (int j = 0; j < SQL_COUNT; j++)
 			free(s->sql[i][j]);
 		PQclear(s->rebuild[i]);
-		sbuf_release(&s->known.held[i].text);
-		sbuf_release(&s->known.gone[i].text);
+		known_free(&s->known[i]);
 	}
 	sbuf_release(&s->tmp);
 	free(s);
@@ -575,7 +407,7 @@ stage_copy_begin(stage *s, const entity_desc *d)
 	if (!s->decided[slot] && !go_direct(s, d))
 		return false;
 	if (!s->rebuild[slot])
-		known_open(s, d);
+		known_begin(s, d);
 	if (!s->rebuild[slot] && !s->created[slot])
 	{
 		if (!db_command(s->conn, entity_sql(s, d, SQL_CREATE), 0, NULL))
@@ -612,9 +444,15 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 {
 	const entity_desc *d = s->current;
 	int			slot = entity_index(d);
-	size_t		row = copy_row_mark(s->copy);
-	size_t		data;
+	bool		digested = s->positions && d->digested && rec->has_digest;
+	uint64_t	digest = digested ? entity_record_place_digest(rec) : 0;
 
+	/* the target holds this record's row at its place already: not staged */
+	if (digested && slot == s->known_slot && known_matches(s->known[slot], rec->index, digest))
+	{
+		s->counts[slot].skipped++;
+		return true;
+	}
 	/* a direct COPY has no ord, line and byte_offset: store_ord says where */
 	if (s->rebuild[slot] == NULL)
 	{
@@ -622,7 +460,6 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 		field_ll(s->copy, (long long) rec->line);
 		field_ll(s->copy, (long long) rec->offset);
 	}
-	data = copy_row_mark(s->copy);
 	for (int i = 0; i < d->ncolumns; i++)
 	{
 		const entity_field *f = bycol[i];
@@ -652,18 +489,10 @@ stage_add(stage *s, const entity_record *rec, const entity_field *const *bycol)
 	}
 	if (s->positions && d->digested)
 	{
-		size_t		len;
-		const char *fields = copy_row_since(s->copy, data, &len);
-		int64_t		digest = row_digest(fields, len);
-
-		/* the target holds this row at this place already: not staged */
-		if (known_matches(s, slot, rec->index, digest))
-		{
-			copy_row_drop(s->copy, row);
-			s->counts[slot].skipped++;
-			return true;
-		}
-		field_ll(s->copy, (long long) digest);
+		if (digested)
+			field_ll(s->copy, (long long) digest);
+		else
+			copy_field_null(s->copy);
 	}
 	return copy_row_end(s->copy);
 }
@@ -1113,15 +942,20 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	long		t1, t2;
 	bool		empty;
 	const char *how = "merge";
-	const char *skipped;
-	const char *gone = NULL;
+	bool		skipped;
+	const char *held[2] = {NULL, NULL};
+	const char *gone[2] = {NULL, NULL};
 	long long	dup_staged;
 
 	if (s->rebuild[slot])
 		return merge_direct(s, d);	/* even when nothing was copied */
-	skipped = known_finish(s, slot, &gone);
-	if (!s->created[slot] || (c->staged == 0 && skipped == NULL))
+	skipped = known_end(s, slot, held, gone);
+	if (!s->created[slot] || (c->staged == 0 && !skipped))
 		return true;
+	/* the merge writes each row's digest itself (migration 0011) */
+	if (s->positions && d->digested &&
+		!db_command(s->conn, sqlset_sql(SQLSET_KNOWN_DIGEST_WRITER), 0, NULL))
+		return false;
 	progress_phase("merging %s (%d/%d)", d->name, slot + 1, entity_count);
 	progress_step("deduplicating");
 	res = db_exec(s->conn, entity_sql(s, d, SQL_DEDUPE), 0, NULL);
@@ -1138,7 +972,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 	if (skipped && c->staged > 0)
 	{
 		/* a key both staged and left unstaged: its last occurrence wins */
-		if ((res = db_query(s->conn, entity_sql(s, d, SQL_SUPERSEDED), 1, &skipped)) == NULL)
+		if ((res = db_query(s->conn, entity_sql(s, d, SQL_SUPERSEDED), 2, held)) == NULL)
 			return false;
 		dup_staged += value_ll(res, 0, 0);
 		c->duplicates += value_ll(res, 0, 0) + value_ll(res, 0, 1);
@@ -1166,7 +1000,7 @@ stage_merge(stage *s, const entity_desc *d, stage_conflict_fn fn, void *arg)
 		const char *params[1] = {n};
 
 		snprintf(n, sizeof(n), "%lld", distinct);
-		if (skipped ? !db_command(s->conn, entity_sql(s, d, SQL_UNPLACE_SKIPPING), 1, &gone) :
+		if (skipped ? !db_command(s->conn, entity_sql(s, d, SQL_UNPLACE_SKIPPING), 2, gone) :
 			!db_command(s->conn, entity_sql(s, d, SQL_UNPLACE), 1, params))
 			return false;
 	}

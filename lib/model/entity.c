@@ -7,6 +7,8 @@
  */
 #include "base/common.h"
 
+#include <xxhash.h>
+
 #include <errno.h>
 
 #include "model/entity.h"
@@ -622,6 +624,14 @@ entity_layout_json(const entity_desc *d, const entity_record *rec,
 	yajl_gen_array_close(g);
 	yajl_gen_free(g);
 	return true;
+}
+
+uint64_t
+entity_record_place_digest(const entity_record *rec)
+{
+	int64_t		index = rec->index;
+
+	return XXH3_64bits_withSeed(&index, sizeof(index), rec->digest);
 }
 
 entity_record *

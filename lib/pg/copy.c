@@ -152,27 +152,6 @@ copy_row_end(copy_writer *w)
 	return !w->failed;
 }
 
-size_t
-copy_row_mark(const copy_writer *w)
-{
-	return w->buf.len;
-}
-
-const char *
-copy_row_since(const copy_writer *w, size_t mark, size_t *len)
-{
-	*len = w->buf.len - mark;
-	return w->buf.data + mark;
-}
-
-void
-copy_row_drop(copy_writer *w, size_t mark)
-{
-	w->buf.len = mark;
-	w->buf.data[mark] = '\0';
-	w->row_started = false;
-}
-
 long long
 copy_rows(const copy_writer *w)
 {

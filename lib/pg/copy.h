@@ -36,17 +36,6 @@ bool		copy_field_str(copy_writer *w, const char *s);
 void		copy_field_null(copy_writer *w);
 /* Ends the row; sends the buffer when it is full.  False on send failure. */
 bool		copy_row_end(copy_writer *w);
-/*
- * The row being written, for a caller that digests it and may take it
- * back: copy_row_mark() says where the next field goes; copy_row_since()
- * gives the bytes written from a mark on (fields escaped, separated by
- * tabs); copy_row_drop() forgets them, from a mark taken before the row's
- * first field, as if the row had never been started.  (Rows are sent only
- * when they end, so a mark holds until copy_row_end().)
- */
-size_t		copy_row_mark(const copy_writer *w);
-const char *copy_row_since(const copy_writer *w, size_t mark, size_t *len);
-void		copy_row_drop(copy_writer *w, size_t mark);
 
 /* Rows ended so far. */
 long long	copy_rows(const copy_writer *w);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <yajl/yajl_parse.h>
+#include <xxhash.h>
 
 #include "base/isotime.h"
 #include "base/jsonparse.h"
@@ -79,6 +80,9 @@ struct storeread
 	long long	index;
 	uint64_t	rec_line;
 	uint64_t	rec_offset;
+	XXH3_state_t *digest;		/* of the record's text (entity_record.digest) */
+	uint64_t	digest_from;	/* the first byte of it not yet in the digest */
+	bool		in_record;
 	sbuf		arena;
 	field_slot *slots;
 	int			nslots;
@@ -107,6 +111,16 @@ static uint64_t
 current_offset(storeread *sr)
 {
 	return sr->chunk_base + yajl_get_bytes_consumed(sr->yajl);
+}
+
+/* Adds the record's bytes of the current chunk up to the absolute offset to. */
+static void
+digest_upto(storeread *sr, uint64_t to)
+{
+	if (to > sr->digest_from)
+		XXH3_64bits_update(sr->digest, sr->chunk + (sr->digest_from - sr->chunk_base),
+						   (size_t) (to - sr->digest_from));
+	sr->digest_from = to;
 }
 
 /* Line of an absolute offset at or after scan_pos within the current chunk. */
@@ -268,6 +282,10 @@ emit_record(storeread *sr)
 	rec.offset = sr->rec_offset;
 	rec.nfields = sr->nslots;
 	rec.fields = sr->fields;
+	digest_upto(sr, current_offset(sr));
+	rec.has_digest = true;
+	rec.digest = XXH3_64bits_digest(sr->digest);
+	sr->in_record = false;
 	if (!sr->h->record(sr->arg, sr->entity, &rec))
 	{
 		sbuf_reset(&sr->error);
@@ -491,6 +509,9 @@ open_container(storeread *sr, bool map)
 			record_reset(sr);
 			sr->rec_line = line_at(sr, off - 1);
 			sr->rec_offset = off - 1;	/* at the brace */
+			sr->in_record = true;
+			sr->digest_from = sr->rec_offset;
+			XXH3_64bits_reset_withSeed(sr->digest, ENTITY_RECORD_DIGEST_SEED);
 			return 1;
 		default:
 			return capture_open(sr, map);
@@ -654,7 +675,8 @@ storeread_new(const char *name, const storeread_handler *handler, void *arg,
 	sbuf_init(&sr->meta);
 	jsonparse_escapes_init(&sr->escapes);
 	sr->yajl = yajl_alloc(&callbacks, NULL, sr);
-	if (sr->yajl == NULL)
+	sr->digest = XXH3_createState();
+	if (sr->yajl == NULL || sr->digest == NULL)
 		mem_oom();
 	return sr;
 }
@@ -667,6 +689,7 @@ storeread_free(storeread **srp)
 	if (sr == NULL)
 		return;
 	yajl_free(sr->yajl);
+	XXH3_freeState(sr->digest);
 	if (sr->gen)
 		yajl_gen_free(sr->gen);
 	sbuf_release(&sr->arena);
@@ -724,8 +747,10 @@ finish_chunk(storeread *sr, yajl_status st)
 	}
 	if (ok)
 	{
-		/* count the rest of the chunk's lines before it goes */
+		/* count the rest of the chunk's lines before it goes; digest its record bytes */
 		line_at(sr, sr->chunk_base + sr->chunk_len);
+		if (sr->in_record)
+			digest_upto(sr, sr->chunk_base + sr->chunk_len);
 		sr->chunk_base += sr->chunk_len;
 		sr->scan_pos = sr->chunk_base;
 		sr->chunk = NULL;

@@ -217,17 +217,10 @@ WHERE (SELECT pg_catalog.count(*) FROM public.{table} WHERE store_ord IS NOT NUL
   AND t.store_ord IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_{table} s WHERE {key_eq(s,t)});
 
--- name: digests
--- A digested entity's rows as a backfill last copied them (migration 0010),
--- by position: what stage_add() compares each record with before staging
--- it.  Read on a second connection, beside the COPY of the records.
-COPY (SELECT store_ord, store_digest FROM public.{table}
-      WHERE store_ord IS NOT NULL
-      ORDER BY store_ord) TO STDOUT;
-
 -- name: superseded
 -- Before the merge, when records were left unstaged because the target
--- holds them as they are ($1, their positions): a key the store holds twice
+-- holds them as they are (their places: the ranges from $1[i] to $2[i],
+-- ascending, lib/load/known.h): a key the store holds twice
 -- keeps its last occurrence, as "dedupe" does.  Deletes the staged rows an
 -- unstaged later occurrence supersedes (staged_superseded), and counts the
 -- unstaged rows a staged later occurrence supersedes (skipped_superseded).
@@ -239,7 +232,8 @@ WITH other AS MATERIALIZED (
   JOIN public.{table} t ON {key_eq(t,s)}
   WHERE t.store_ord <> s.ord
 ), held AS MATERIALIZED (
-  SELECT ord, held_at FROM other WHERE held_at <@ $1::pg_catalog.int8multirange
+  SELECT ord, held_at FROM other
+  WHERE held_at < ($2::bigint[])[pg_catalog.width_bucket(held_at, $1::bigint[])]
 ), gone AS (
   DELETE FROM pg_temp.ausdash_stage_{table} s
   USING held h
@@ -251,17 +245,20 @@ SELECT (SELECT pg_catalog.count(*) FROM gone) AS staged_superseded,
 
 -- name: unplace_skipping
 -- "unplace" after a merge that left records unstaged: only a row read by
--- "digests" without a match may have lost its place ($1, their positions:
--- ranges, the last perhaps unbounded), and it has unless it is the staged
--- row at its position.  The rows at those positions are found through
--- store_ord's index (migration 0010), range by range, then compared with
--- the staged rows, then updated by their physical place.
+-- "digests" without a match may have lost its place (their places: the
+-- ranges from $1[i] to $2[i]), and it has unless it is the staged row at
+-- its place.  The rows at those places are found through store_ord's
+-- index (migration 0010), range by range (the subquery kept apart, OFFSET
+-- 0, so that the planner cannot join the ranges with a scan of the whole
+-- table instead), then compared with the staged rows, then updated by
+-- their physical place.
 WITH c AS MATERIALIZED (
-  SELECT t.tableoid AS rel, t.ctid AS row_id, t.store_ord, {key}
-  FROM pg_catalog.unnest($1::pg_catalog.int8multirange) AS r(r)
-  JOIN public.{table} t
-    ON t.store_ord >= pg_catalog.lower(r.r)
-   AND t.store_ord < COALESCE(pg_catalog.upper(r.r), 9223372036854775807)
+  SELECT t.rel, t.row_id, t.store_ord, {key}
+  FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), pg_catalog.unnest($2::bigint[])) AS r(lo, hi)
+  CROSS JOIN LATERAL (
+    SELECT o.tableoid AS rel, o.ctid AS row_id, o.* FROM public.{table} o
+    WHERE o.store_ord >= r.lo AND o.store_ord < r.hi
+    OFFSET 0) t
 ), lost AS MATERIALIZED (
   SELECT rel, row_id FROM c
   WHERE NOT EXISTS (SELECT 1 FROM pg_temp.ausdash_stage_{table} s

@@ -176,7 +176,7 @@ $obs->($s6)->[42]{value} = 4444;
 	($err) = both('no second connection', $s6);
 }
 like($err, qr/info: no second connection: .*too many connections/, 'no second connection: said at -v');
-like($err, qr/comparing every row of public.observations: its digests could not be read/,
+like($err, qr/comparing every record of public.observations: its digests could not be read/,
 	'... and every record compared');
 is(join('/', staged($err)), '1982/0', 'no second connection: every record staged');
 

@@ -174,35 +174,6 @@ test_nul_field_rejected(void **state)
 	assert_string_equal(sent.data, "a\td\n");
 }
 
-/* A row taken back (copy_row_drop) is never sent; the bytes since a mark are the fields'. */
-static void
-test_row_dropped(void **state)
-{
-	copy_writer *w = copy_begin((PGconn *) 1, "COPY x FROM STDIN");
-	size_t		row;
-	size_t		data;
-	size_t		len;
-	const char *bytes;
-	long long	rows = 0;
-
-	assert_true(copy_field_str(w, "kept"));
-	assert_true(copy_row_end(w));
-	row = copy_row_mark(w);
-	assert_true(copy_field_str(w, "1"));
-	data = copy_row_mark(w);
-	assert_true(copy_field_str(w, "a\tb"));
-	copy_field_null(w);
-	bytes = copy_row_since(w, data, &len);
-	assert_int_equal(len, strlen("\ta\\tb\t\\N"));
-	assert_memory_equal(bytes, "\ta\\tb\t\\N", len);
-	copy_row_drop(w, row);
-	assert_true(copy_field_str(w, "next"));
-	assert_true(copy_row_end(w));
-	assert_true(copy_end(&w, &rows));
-	assert_string_equal(sent.data, "kept\nnext\n");
-	assert_int_equal(rows, 2);
-}
-
 static void
 test_send_failure_aborts(void **state)
 {
@@ -265,7 +236,6 @@ main(void)
 		cmocka_unit_test_setup(test_rows_and_flush, reset),
 		cmocka_unit_test_setup(test_server_stored_fewer, reset),
 		cmocka_unit_test_setup(test_nul_field_rejected, reset),
-		cmocka_unit_test_setup(test_row_dropped, reset),
 		cmocka_unit_test_setup(test_send_failure_aborts, reset),
 		cmocka_unit_test_setup(test_server_rejects_at_end, reset),
 		cmocka_unit_test_setup(test_abort_sends_reason, reset),

@@ -15,7 +15,7 @@
 static uint64_t
 digest_of(const entity_field *fields, int n, const char *const *skip)
 {
-	entity_record rec = {"observations", 0, 1, 0, n, fields};
+	entity_record rec = {"observations", 0, 1, 0, n, fields, false, 0};
 
 	return digest_record(entity_find("observations"), &rec, skip);
 }
@@ -92,7 +92,7 @@ test_key(void **state)
 		F("seriesId", STRING, "s"), F("regionCode", STRING, "AU"), F("date", STRING, "2026-01"),
 		F("vintage", STRING, "v1"), F("value", NUMBER, "1"),
 	};
-	entity_record rec = {"observations", 0, 1, 0, 5, a};
+	entity_record rec = {"observations", 0, 1, 0, 5, a, false, 0};
 	sbuf		key;
 
 	sbuf_init(&key);

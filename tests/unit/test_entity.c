@@ -4,6 +4,8 @@
  */
 #include "unit.h"
 
+#include <xxhash.h>
+
 #include "model/entity.h"
 #include "base/sbuf.h"
 #include "base/banned.h"
@@ -34,7 +36,7 @@ static char *
 check_obs(int i, entity_field f, bool allow_unknown, const char **field)
 {
 	entity_field fields[lengthof(obs) + 1];
-	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), fields};
+	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), fields, false, 0};
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
 	bool		ok;
@@ -94,7 +96,7 @@ test_bycol(void **state)
 {
 	/* fields in an order unlike the descriptor's, twice in a row */
 	entity_field fields[lengthof(obs)];
-	entity_record rec = {"observations", 0, 1, 0, lengthof(obs), fields};
+	entity_record rec = {"observations", 0, 1, 0, lengthof(obs), fields, false, 0};
 	const entity_desc *d = entity_find("observations");
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	const char *field;
@@ -143,7 +145,7 @@ test_errors(void **state)
 static void
 test_missing_required(void **state)
 {
-	entity_record rec = {"observations", 0, 1, 0, 3, obs};
+	entity_record rec = {"observations", 0, 1, 0, 3, obs, false, 0};
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
 	const char *field = "unset";
@@ -192,7 +194,7 @@ test_snapshot_checksum(void **state)
 		F("contentType", S, "text/csv"),
 		F("payload", S, "abc"),
 	};
-	entity_record rec = {"rawSnapshots", 0, 1, 0, lengthof(fields), fields};
+	entity_record rec = {"rawSnapshots", 0, 1, 0, lengthof(fields), fields, false, 0};
 	const entity_desc *d = entity_find("rawSnapshots");
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	sbuf		why;
@@ -215,7 +217,7 @@ test_snapshot_checksum(void **state)
 static char *
 layout(const char *e, entity_field *fields, int n)
 {
-	entity_record rec = {e, 0, 1, 0, n, fields};
+	entity_record rec = {e, 0, 1, 0, n, fields, false, 0};
 	const entity_field *bycol[ENTITY_MAX_COLUMNS];
 	const char *field;
 	sbuf		why;
@@ -285,7 +287,7 @@ test_to_json(void **state)
 		F("canonicalWidget", ENTITY_JSON_CONTAINER, "{\"a\":[1,2]}"),
 		F("futureFlag", B, "true"),
 	};
-	entity_record rec = {"unresolvedPriceItems", 0, 1, 0, lengthof(fields), fields};
+	entity_record rec = {"unresolvedPriceItems", 0, 1, 0, lengthof(fields), fields, false, 0};
 	sbuf		out;
 
 	sbuf_init(&out);
@@ -326,7 +328,7 @@ test_catalog(void **state)
 static void
 test_field_next(void **state)
 {
-	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), obs};
+	entity_record rec = {"observations", 7, 1, 0, lengthof(obs), obs, false, 0};
 	const char *const names[] = {"value", "seriesId", "market", "date", "market", "nope"};
 	int			hint = 0;
 
@@ -353,6 +355,60 @@ test_field_next(void **state)
 	assert_int_equal(hint, (int) lengthof(obs));
 }
 
+/*
+ * The tripwire of ENTITY_RECORD_DIGEST_SEED: what a digested entity's
+ * records are checked against and copied as (their descriptors, and the
+ * layout of a record whose fields are out of the export's order).  A
+ * backfill trusts a row whose record text is the same to be what it would
+ * copy now; when this changes, so may the rows.
+ */
+static void
+test_record_digest_seed(void **state)
+{
+	/* the pair this code was written with: change both together */
+	const uint64_t fingerprint = UINT64_C(0x9125a3b6cf03d602);
+	const int	seed = 1;
+	XXH3_state_t *h = XXH3_createState();
+	entity_field fields[lengthof(obs)];
+	char	   *got;
+	uint64_t	fp;
+
+	XXH3_64bits_reset(h);
+	for (int e = 0; e < entity_count; e++)
+	{
+		const entity_desc *d = entity_all[e];
+
+		if (!d->digested)
+			continue;
+		XXH3_64bits_update(h, d->name, strlen(d->name) + 1);
+		XXH3_64bits_update(h, d->table, strlen(d->table) + 1);
+		XXH3_64bits_update(h, &d->extra, sizeof(d->extra));
+		for (int i = 0; i < d->ncolumns; i++)
+		{
+			const entity_column *c = &d->columns[i];
+			int			kind = (int) c->kind;
+
+			XXH3_64bits_update(h, c->field, strlen(c->field) + 1);
+			XXH3_64bits_update(h, c->column, strlen(c->column) + 1);
+			XXH3_64bits_update(h, &kind, sizeof(kind));
+			XXH3_64bits_update(h, &c->required, sizeof(c->required));
+			for (int k = 0; c->allowed && c->allowed[k]; k++)
+				XXH3_64bits_update(h, c->allowed[k], strlen(c->allowed[k]) + 1);
+		}
+	}
+	memcpy(fields, obs, sizeof(obs));
+	got = layout("observations", fields, lengthof(obs));
+	assert_non_null(got);
+	XXH3_64bits_update(h, got, strlen(got));
+	free(got);
+	fp = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	if (fp != fingerprint || seed != ENTITY_RECORD_DIGEST_SEED)
+		fail_msg("what a record's row holds changed (fingerprint 0x%016llx): raise "
+				 "ENTITY_RECORD_DIGEST_SEED in lib/model/entity.h, then set this test's pair "
+				 "to the new fingerprint and seed", (unsigned long long) fp);
+}
+
 int
 main(void)
 {
@@ -366,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_checksum),
 		cmocka_unit_test(test_to_json),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_record_digest_seed),
 		cmocka_unit_test(test_catalog),
 	};
 

@@ -4,6 +4,8 @@
  */
 #include "unit.h"
 
+#include <xxhash.h>
+
 #include "base/log.h"
 #include "base/sbuf.h"
 #include "store/storeread.h"
@@ -121,6 +123,86 @@ test_records_any_chunk(void **state)
 						"begin sourceCursors\nend sourceCursors 0\n"
 						"begin ingestionRuns\nend ingestionRuns 0\n");
 	free(first);
+}
+
+typedef struct digests
+{
+	uint64_t	d[4];
+	int			n;
+	bool		all;			/* every record had one */
+} digests;
+
+static bool
+on_record_digest(void *arg, const entity_desc *d, const entity_record *rec)
+{
+	digests    *g = arg;
+
+	g->all = g->all && rec->has_digest;
+	if (g->n < 4)
+		g->d[g->n++] = rec->digest;
+	return true;
+}
+
+/*
+ * A record's digest is the seeded XXH3 of its text exactly as read, from
+ * brace to brace, whatever the chunks it came in; a byte more or less in
+ * it, or another seed, gives another.
+ */
+static void
+test_record_digest(void **state)
+{
+	static const storeread_handler h = {NULL, NULL, on_record_digest, NULL};
+	const char *r0 = strstr(store, "{\"seriesId\": \"a\"");
+	const char *r1 = strstr(store, "{\"seriesId\": \"b");
+	size_t		len0 = (size_t) (strstr(r0, "}},\n") + 2 - r0);
+	size_t		len1 = (size_t) (strstr(r1, "}\n") + 1 - r1);
+	uint64_t	want0 = XXH3_64bits_withSeed(r0, len0, ENTITY_RECORD_DIGEST_SEED);
+	uint64_t	want1 = XXH3_64bits_withSeed(r1, len1, ENTITY_RECORD_DIGEST_SEED);
+	char		other[sizeof(store)];
+	entity_record rec = {0};
+
+	for (size_t chunk = 1; chunk <= sizeof(store); chunk += (chunk < 30 ? 1 : 61))
+	{
+		digests		g = {{0}, 0, true};
+		storeread  *sr = storeread_new("s.json", &h, &g, false);
+		bool		ok = true;
+
+		for (size_t off = 0; ok && off < sizeof(store) - 1; off += chunk)
+			ok = storeread_feed(sr, store + off, sizeof(store) - 1 - off < chunk ?
+								sizeof(store) - 1 - off : chunk);
+		assert_true(ok && storeread_finish(sr));
+		storeread_free(&sr);
+		assert_true(g.all);
+		assert_int_equal(g.n, 2);
+		assert_true(g.d[0] == want0);
+		assert_true(g.d[1] == want1);
+	}
+	/* a space more inside the first record: its digest changes, not the second's */
+	{
+		digests		g = {{0}, 0, true};
+		storeread  *sr = storeread_new("s.json", &h, &g, false);
+		size_t		at = (size_t) (strstr(store, "\"isModeled\"") - store);
+
+		memcpy(other, store, at);
+		other[at] = ' ';
+		memcpy(other + at + 1, store + at, sizeof(store) - 1 - at);
+		assert_true(storeread_feed(sr, other, sizeof(store)) && storeread_finish(sr));
+		storeread_free(&sr);
+		assert_true(g.d[0] != want0);
+		assert_true(g.d[1] == want1);
+	}
+	/* the place is part of what a row keeps */
+	rec.has_digest = true;
+	rec.digest = want0;
+	rec.index = 0;
+	{
+		uint64_t	at0 = entity_record_place_digest(&rec);
+
+		rec.index = 1;
+		assert_true(entity_record_place_digest(&rec) != at0);
+		rec.index = 0;
+		assert_true(entity_record_place_digest(&rec) == at0);
+	}
 }
 
 /* Expects an error containing want for json, at chunk sizes 1 and whole. */
@@ -283,6 +365,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records_any_chunk),
+		cmocka_unit_test(test_record_digest),
 		cmocka_unit_test(test_shape_errors),
 		cmocka_unit_test(test_nul_and_position),
 		cmocka_unit_test(test_ignore_unknown),

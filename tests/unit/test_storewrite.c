@@ -40,8 +40,8 @@ write_store(bool commit, const char *value)
 		F("url", STRING, "https://rba.gov.au"), F("expectedCadence", STRING, "daily"),
 	};
 	const entity_field obs[] = {F("seriesId", STRING, "s"), F("value", NUMBER, "1.5")};
-	entity_record rec = {"sources", 0, 1, 0, 5, fields};
-	entity_record orec = {"observations", 0, 1, 0, 2, obs};
+	entity_record rec = {"sources", 0, 1, 0, 5, fields, false, 0};
+	entity_record orec = {"observations", 0, 1, 0, 2, obs, false, 0};
 	entity_field changed[2] = {F("seriesId", STRING, "s"), F("value", NUMBER, "")};
 	bool		locked = true;
 	storewrite *sw = storewrite_open(path, 0, &locked);
