@@ -17,7 +17,8 @@
 
 enum
 {
-	OPT_MAX_DIFFS = 0x2000,
+	OPT_DEEP = 0x2000,
+	OPT_MAX_DIFFS,
 	OPT_STORE,
 	OPT_WARN_MAX
 };
@@ -26,14 +27,17 @@ static void
 help(const char *progname)
 {
 	printf("%s compares a live-store.json with the database: counts per entity,\n"
-		   "(series, region) segments by count and digest, the keys of the segments that\n"
-		   "differ, the latest point per series and region, and the key series' freshness.\n\n",
+		   "observations a row's store_digest vouches for, the others' (series, region)\n"
+		   "segments by count and digest, the keys of the segments that differ, the latest\n"
+		   "point per series and region, and the key series' freshness.\n\n",
 		   progname);
 	printf("Usage:\n"
 		   "  %s [--store=FILE] [OPTION]...\n\n", progname);
 	printf("Options:\n"
 		   "      --store=FILE          the store to compare (default: $AUS_DASH_STORE_PATH,\n"
 		   "                            else ./" STOREREAD_DEFAULT_PATH ")\n"
+		   "      --deep                digest every observation on both sides, trusting no\n"
+		   "                            row's store_digest\n"
 		   "      --max-diffs=N         list at most N differing keys (default: 20; all are\n"
 		   "                            counted)\n"
 		   "      --warn-max=N          up to N differences is a warning, more critical\n"
@@ -61,6 +65,7 @@ int
 main(int argc, char **argv)
 {
 	static struct option long_options[] = {
+		{"deep", no_argument, NULL, OPT_DEEP},
 		{"max-diffs", required_argument, NULL, OPT_MAX_DIFFS},
 		{"store", required_argument, NULL, OPT_STORE},
 		{"warn-max", required_argument, NULL, OPT_WARN_MAX},
@@ -70,7 +75,7 @@ main(int argc, char **argv)
 		OPT_COMMON_LONG_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
-	parity_options o = {NULL, 20, 0, true, NULL};
+	parity_options o = {NULL, 20, 0, true, NULL, false};
 	report_options ro;
 	db_options	dbo;
 	int			c;
@@ -89,6 +94,9 @@ main(int argc, char **argv)
 			continue;
 		switch (c)
 		{
+			case OPT_DEEP:
+				o.deep = true;
+				break;
 			case OPT_MAX_DIFFS:
 				if (!opt_parse_int(optarg, "--max-diffs", 0, INT_MAX, &o.max_diffs))
 					opt_bad_option();

@@ -1,16 +1,20 @@
 /*
  * lib/report/parity.c - does a live-store.json hold what the database
- * holds?  Counts per entity, then per (series, region) segments with a
- * count and an order-free digest from one streaming pass over the store
- * and one grouped query on the database; only differing segments are
- * drilled into, key by key.  Then the latest point per (series, region)
- * and the key series' freshness on both sides.
+ * holds?  Counts per entity, then the observations: in one streaming pass
+ * over the store, each record whose row a backfill copied from the same
+ * record text at the same place is vouched for by its store_digest (read
+ * beside, lib/load/known.h); the others are summed per (series, region)
+ * segment with an order-free digest, which the server computes meanwhile
+ * for its rows no record vouched for.  Only differing segments are drilled
+ * into, key by key.  Then the latest point per (series, region) and the
+ * key series' freshness on both sides.
  */
 #include "base/common.h"
 
 #include <inttypes.h>
 
 #include "pg/db.h"
+#include "load/known.h"
 #include "model/digest.h"
 #include "model/entity.h"
 #include "report/fresh.h"
@@ -27,6 +31,12 @@
 
 #define NENT 16
 
+/*
+ * The observations no row vouched for are kept (key, digest, segment) for
+ * the drill up to this many; beyond, the drill reads the store again.
+ */
+#define PARITY_LOOSE_MAX 20000
+
 /* Fields left out of the comparison (see the man page). */
 static const char *const skip_observation[] = {"ingestedAt", NULL};
 static const char *const skip_cursor[] = {"updatedAt", NULL};
@@ -36,6 +46,7 @@ typedef struct keyd
 {
 	char	   *key;
 	uint64_t	digest;
+	long long	seg;			/* the loose ones: their segment's index */
 } keyd;
 
 typedef struct keyset
@@ -45,12 +56,18 @@ typedef struct keyset
 	long long	cap;
 } keyset;
 
-/* A (series, region) segment: its rows and the sum of their digests. */
+/*
+ * A (series, region) segment: the store's records in it that no row
+ * vouched for and the sum of their digests, then the same of the
+ * database's rows.
+ */
 typedef struct seg
 {
 	char	   *key;			/* series '\x1f' region */
 	long long	n;
 	uint64_t	sum;
+	long long	db_n;
+	uint64_t	db_sum;
 	bool		differs;
 } seg;
 
@@ -72,6 +89,10 @@ typedef struct parity
 	segset		segs;
 	bool		drill;			/* the second pass: keys of differing segments */
 	keyset		drill_keys;
+	known	   *known;			/* the rows' store_digest by place, or NULL (--deep) */
+	long long	vouched;		/* observations a row vouched for */
+	keyset		loose;			/* the others, up to PARITY_LOOSE_MAX */
+	bool		loose_overflow;
 	fresh_store *fresh;			/* the first pass: the latest points too */
 	fresh_set	latest;
 	long long	drift;
@@ -80,6 +101,7 @@ typedef struct parity
 	const char *reader_seed;
 	bool		has_source_mix;	/* the store's own (this pass) */
 	long long	seeded;			/* source-mix observations the reader adds */
+	long long	store_observations;	/* the file's own (the seeded ones follow) */
 } parity;
 
 static const char *const *
@@ -93,7 +115,7 @@ skip_of(const entity_desc *d)
 }
 
 static void
-keyset_add(keyset *ks, const char *key, uint64_t digest)
+keyset_add(keyset *ks, const char *key, uint64_t digest, long long segi)
 {
 	if (ks->n == ks->cap)
 	{
@@ -101,6 +123,7 @@ keyset_add(keyset *ks, const char *key, uint64_t digest)
 		ks->k = mem_realloc(ks->k, ks->cap * sizeof(keyd));
 	}
 	ks->k[ks->n].key = mem_strdup(key);
+	ks->k[ks->n].seg = segi;
 	ks->k[ks->n++].digest = digest;
 }
 
@@ -200,26 +223,52 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 	{
 		seg		   *s;
 
-		seg_key(rec, &key);
-		if (!p->drill)
+		if (p->drill)
 		{
-			s = segset_get(&p->segs, key.data, true);
-			s->n++;
-			s->sum += digest_record(d, rec, skip_observation);
-			p->count[entity_index(d)]++;
+			seg_key(rec, &key);
+			if ((s = segset_get(&p->segs, key.data, false)) != NULL && s->differs)
+			{
+				sbuf_reset(&key);
+				digest_key(d, rec, &key);
+				keyset_add(&p->drill_keys, key.data, digest_record(d, rec, skip_observation), 0);
+			}
+			sbuf_release(&key);
+			return true;
 		}
-		else if ((s = segset_get(&p->segs, key.data, false)) != NULL && s->differs)
+		p->count[entity_index(d)]++;
+		/* a row copied from this very record text at this place: equal */
+		if (rec->has_digest && known_matches(p->known, rec->index,
+														 entity_record_place_digest(rec)))
 		{
+			p->vouched++;
+			sbuf_release(&key);
+			return true;
+		}
+		seg_key(rec, &key);
+		s = segset_get(&p->segs, key.data, true);
+		s->n++;
+		s->sum += digest_record(d, rec, skip_observation);
+		if (p->known == NULL)
+			p->loose_overflow = true;	/* the drill reads the store again */
+		if (!p->loose_overflow && p->loose.n == PARITY_LOOSE_MAX)
+		{
+			keyset_free(&p->loose);
+			p->loose_overflow = true;
+		}
+		if (!p->loose_overflow)
+		{
+			long long	segi = s - p->segs.s;
+
 			sbuf_reset(&key);
 			digest_key(d, rec, &key);
-			keyset_add(&p->drill_keys, key.data, digest_record(d, rec, skip_observation));
+			keyset_add(&p->loose, key.data, digest_record(d, rec, skip_observation), segi);
 		}
 	}
 	else if (!p->drill)
 	{
 		digest_key(d, rec, &key);
 		keyset_add(&p->store_keys[entity_index(d)], key.data,
-				   strcmp(d->name, "ingestionRuns") == 0 ? 0 : digest_record(d, rec, skip_of(d)));
+				   strcmp(d->name, "ingestionRuns") == 0 ? 0 : digest_record(d, rec, skip_of(d)), 0);
 		p->count[entity_index(d)]++;
 	}
 	sbuf_release(&key);
@@ -239,9 +288,12 @@ read_store(parity *p)
 	p->has_source_mix = false;
 	if (!storeread_file(p->store, &h, p, false, NULL))
 		return false;
+	if (!p->drill)
+		p->store_observations = p->count[entity_index(entity_find("observations"))];
 	if (!p->reader_upgrades || p->has_source_mix || seed == NULL)
 		return true;
-	return readerup_seed_source_mix(seed, &h, p, 0, &p->seeded, NULL);
+	/* placed after the store's observations, as a backfill places them */
+	return readerup_seed_source_mix(seed, &h, p, p->store_observations, &p->seeded, NULL);
 }
 
 /* --- the database --------------------------------------------------------------- */
@@ -279,7 +331,8 @@ db_keys(PGconn *conn, const entity_desc *d, const char *where, int nparams,
 	if (res == NULL)
 		return false;
 	for (int i = 0; i < PQntuples(res); i++)
-		keyset_add(out, PQgetvalue(res, i, 0), (uint64_t) strtoll(PQgetvalue(res, i, 1), NULL, 10));
+		keyset_add(out, PQgetvalue(res, i, 0), (uint64_t) strtoll(PQgetvalue(res, i, 1), NULL, 10),
+				   0);
 	PQclear(res);
 	return true;
 }
@@ -360,16 +413,61 @@ compare_keys(parity *p, report *r, const char *entity, keyset *a, keyset *b, boo
 	return same;
 }
 
-/* The database's segments: key, count and digest per (series, region). */
+/* The database's segments of some rows: key, count and digest per (series, region). */
 static void
-segments_sql(sbuf *sql)
+segments_sql(sqlset_id rows, sbuf *sql)
 {
 	sbuf		digest;
 
 	sbuf_init(&digest);
 	sqlbuild_digest(entity_find("observations"), skip_observation, &digest);
-	sqlset_render(SQLSET_PARITY_SEGMENTS, sql, (const char *const[]) {"digest", digest.data, NULL});
+	sqlset_render(SQLSET_PARITY_SEGMENTS, sql, (const char *const[]) {
+		"digest", digest.data, "rows", sqlset_sql(rows), NULL});
 	sbuf_release(&digest);
+}
+
+/* Adds the database's segments of res (freed here) to p's. */
+static void
+add_db_segments(parity *p, PGresult *res, long long *rows)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		seg		   *s = segset_get(&p->segs, PQgetvalue(res, i, 0), true);
+		long long	n = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+
+		s->db_n += n;
+		s->db_sum += strtoull(PQgetvalue(res, i, 2), NULL, 10);
+		*rows += n;
+	}
+	PQclear(res);
+}
+
+/*
+ * The database's side of the observations, given the segments of the rows
+ * without a place (or of all rows) in res: adds those at the places whose
+ * row matched no record.  *rows: the rows of the table.
+ */
+static bool
+db_segments(parity *p, PGconn *conn, PGresult *res, long long *rows)
+{
+	sbuf		sql;
+	const char *gone[2];
+
+	*rows = p->vouched;
+	add_db_segments(p, res, rows);
+	if (p->known == NULL)
+		return true;
+	known_gone(p->known, gone);
+	if (strcmp(gone[0], "{}") == 0)
+		return true;
+	sbuf_init(&sql);
+	segments_sql(SQLSET_PARITY_GONE_ROWS, &sql);
+	res = db_query(conn, sql.data, 2, gone);
+	sbuf_release(&sql);
+	if (res == NULL)
+		return false;
+	add_db_segments(p, res, rows);
+	return true;
 }
 
 /*
@@ -393,12 +491,14 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 	memset(c, 0, sizeof(c));
 	report_section(r, "diffs");
 
-	/* counts per entity */
+	/* counts per entity (the observations' from their segments) */
 	for (int e = 0; e < entity_count; e++)
 	{
 		const entity_desc *d = entity_all[e];
 		PGresult   *cres;
 
+		if (d == obs)
+			continue;
 		sbuf_init(&sql);
 		sqlset_render(SQLSET_PARITY_COUNT, &sql, (const char *const[]) {
 			"table", d->table, "where", db_filter(d), NULL});
@@ -414,25 +514,8 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 	}
 
 	/* observations: segments, then the keys of those that differ */
-	for (int i = 0; i < PQntuples(res); i++)
-	{
-		seg		   *s = segset_get(&p->segs, PQgetvalue(res, i, 0), false);
-		char		sum[32];
-
-		if (s == NULL)
-		{
-			/* only in the database: a segment of its own, marked */
-			s = segset_get(&p->segs, PQgetvalue(res, i, 0), true);
-			s->differs = true;
-			continue;
-		}
-		snprintf(sum, sizeof(sum), "%" PRIu64, s->sum);
-		if (s->n != strtoll(PQgetvalue(res, i, 1), NULL, 10) ||
-			strcmp(sum, PQgetvalue(res, i, 2)) != 0)
-			s->differs = true;
-		s->n = -1 - s->n;		/* seen on both sides */
-	}
-	PQclear(res);
+	if (!db_segments(p, conn, res, &db_count[entity_index(obs)]))
+		return false;
 	sbuf_init(&series_arr);
 	sbuf_init(&region_arr);
 	for (long long i = 0; i < p->segs.n; i++)
@@ -440,8 +523,7 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 		seg		   *s = &p->segs.s[i];
 		size_t		cut = strcspn(s->key, "\x1f");
 
-		if (s->n >= 0 && !s->differs)
-			s->differs = true;	/* only in the store */
+		s->differs = s->n != s->db_n || s->sum != s->db_sum;
 		if (!s->differs)
 			continue;
 		differing++;
@@ -450,18 +532,37 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 	}
 	if (differing > 0)
 	{
-		const char *params[2];
+		const char *params[4];
+		keyset		loose = {0};
 
 		sbuf_appendc(&series_arr, '}');
 		sbuf_appendc(&region_arr, '}');
 		params[0] = series_arr.data;
 		params[1] = region_arr.data;
-		p->drill = true;
-		ok = read_store(p) &&
-			db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
-		if (ok)
-			compare_keys(p, r, "observations", &p->drill_keys, &db_drill, false,
-						 c[entity_index(obs)]);
+		if (p->known && !p->loose_overflow)
+		{
+			/* the records and rows no row vouched for, of the differing segments */
+			known_gone(p->known, &params[2]);
+			for (long long i = 0; i < p->loose.n; i++)
+				if (p->segs.s[p->loose.k[i].seg].differs)
+					keyset_add(&loose, p->loose.k[i].key, p->loose.k[i].digest, 0);
+			ok = db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS_UNVOUCHED), 4, params,
+						 &db_drill);
+			if (ok)
+				compare_keys(p, r, "observations", &loose, &db_drill, false,
+							 c[entity_index(obs)]);
+			keyset_free(&loose);
+		}
+		else
+		{
+			/* every record and row of the differing segments */
+			p->drill = true;
+			ok = read_store(p) &&
+				db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
+			if (ok)
+				compare_keys(p, r, "observations", &p->drill_keys, &db_drill, false,
+							 c[entity_index(obs)]);
+		}
 	}
 	unchanged[entity_index(obs)] = p->count[entity_index(obs)] - c[entity_index(obs)][0] -
 		c[entity_index(obs)][2];
@@ -506,7 +607,12 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 				   "Keys on both sides with different values.");
 		report_int(r, "unchanged", unchanged[e], NULL, NULL);
 	}
-	report_summary(r, "%lld of %lld (series, region) segments differ", differing, p->segs.n);
+	if (p->known)
+		report_summary(r, "%lld observations vouched for by their rows' store_digest; %lld of "
+					   "%lld (series, region) segments of the others differ", p->vouched,
+					   differing, p->segs.n);
+	else
+		report_summary(r, "%lld of %lld (series, region) segments differ", differing, p->segs.n);
 	return true;
 }
 
@@ -645,16 +751,19 @@ parity_report(const parity_options *o, const report_options *ro, const db_option
 	conn = db_connect(dbo, -1);
 
 	/*
-	 * The server groups and digests its observations while the store is
-	 * read; the latest points of the store come from the same pass.
+	 * The rows' store_digest is read beside while the store is read, and
+	 * the server groups and digests meanwhile the rows no record can match
+	 * (or, --deep, all); the latest points of the store come from the same
+	 * pass.
 	 */
 	sbuf_init(&segsql);
-	segments_sql(&segsql);
 	p.fresh = fresh_store_begin(NULL, 0, true, ro->at_ms, &p.latest);
-	ok = conn != NULL &&
-		db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL) &&
-		db_query_send(conn, segsql.data, 0, NULL) &&
-		read_store(&p);
+	ok = conn != NULL && db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL);
+	if (ok && !o->deep)
+		p.known = known_open(conn, entity_find("observations"));
+	segments_sql(p.known ? SQLSET_PARITY_UNPLACED_ROWS : SQLSET_PARITY_ALL_ROWS, &segsql);
+	ok = ok && db_query_send(conn, segsql.data, 0, NULL) && read_store(&p);
+	known_stop(p.known);
 	fresh_store_end(&p.fresh, ok, NULL, NULL);
 	if (!ok || (segs = db_query_result(conn, segsql.data)) == NULL ||
 		!compare(&p, conn, r, segs) || !compare_latest(&p, conn, r, ro))
@@ -681,6 +790,8 @@ parity_report(const parity_options *o, const report_options *ro, const db_option
 	for (int e = 0; e < NENT; e++)
 		keyset_free(&p.store_keys[e]);
 	keyset_free(&p.drill_keys);
+	keyset_free(&p.loose);
+	known_free(&p.known);
 	for (long long i = 0; i < p.segs.n; i++)
 		free(p.segs.s[i].key);
 	free(p.segs.s);

@@ -20,9 +20,38 @@ WHERE (t.series_id, t.region_code) IN
   (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))
 
 -- name: segments
--- Per (series, region): its rows and the sum of their digests modulo 2^64,
--- as an unsigned decimal.
+-- Per (series, region) of the observations {rows}: its rows and the sum of
+-- their digests modulo 2^64, as an unsigned decimal.
 SELECT t.series_id || chr(31) || t.region_code, pg_catalog.count(*),
   (((pg_catalog.sum({digest}::numeric) % 18446744073709551616) + 18446744073709551616)
    % 18446744073709551616)::text
-FROM public.observations t GROUP BY 1
+FROM {rows} GROUP BY 1
+
+-- name: all_rows
+-- Every observation (--deep, or when store_digest cannot be read).
+public.observations t
+
+-- name: unplaced_rows
+-- The observations without a place in the store's array: no backfill's row
+-- can vouch for them.
+public.observations t WHERE t.store_ord IS NULL
+
+-- name: gone_rows
+-- The observations at the places of rows whose store_digest matched no
+-- record (the ranges from $1[i] to $2[i], lib/load/known.h), found through
+-- store_ord's index range by range (the subquery is kept apart, OFFSET 0,
+-- so that the planner cannot join the ranges with a scan of the whole
+-- table instead).
+ROWS FROM (pg_catalog.unnest($1::bigint[]), pg_catalog.unnest($2::bigint[])) AS r(lo, hi)
+CROSS JOIN LATERAL (
+  SELECT * FROM public.observations o
+  WHERE o.store_ord >= r.lo AND o.store_ord < r.hi
+  OFFSET 0) t
+
+-- name: in_segments_unvouched
+-- in_segments, of the rows no record matched: without a place, or at the
+-- places from $3[i] to $4[i].
+WHERE (t.series_id, t.region_code) IN
+  (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))
+  AND (t.store_ord IS NULL
+       OR t.store_ord < ($4::bigint[])[pg_catalog.width_bucket(t.store_ord, $3::bigint[])])

@@ -19,7 +19,7 @@
 # time goes.  Peak client RSS of ausdash from
 # /usr/bin/time.  Then, with the store loaded: an ingest of a payload
 # already stored (the duplicate path), and the reports (freshness, with
-# --all, runs, parity against the store); the same on a store of
+# --all, runs, parity against the store, by default and --deep); the same on a store of
 # BENCH_REPORT_N observations; the cost per row of a full load as N grows.  It is a benchmark, not a test:
 # it prints, it never fails on a number.
 set -euo pipefail
@@ -90,7 +90,7 @@ reports() {
 	reset
 	t=$( { /usr/bin/time -f '%e %M' ausdash-backfill -q "$store" >/dev/null; } 2>&1 | tail -1)
 	ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv"
-	local dup=() fr=() fa=() ru=() pa=() pf=()
+	local dup=() fr=() fa=() ru=() pa=() pd=() pf=()
 	for r in $(seq "$RUNS"); do
 		pf+=("$(timed json_verify -q < "$store")")
 		dup+=("$(timed ausdash-ingest -q --source=aemo_wholesale "$root/tests/data/feeds/wholesale.csv")")
@@ -98,6 +98,7 @@ reports() {
 		fa+=("$(timed sh -c 'ausdash-freshness -q --all --format=json || [ $? -le 2 ]')")
 		ru+=("$(timed sh -c 'ausdash-runs -q --format=json || [ $? -le 2 ]')")
 		pa+=("$(timed sh -c "ausdash-parity -q --store='$store' --format=json || [ \$? -le 2 ]")")
+		pd+=("$(timed sh -c "ausdash-parity -q --deep --store='$store' --format=json || [ \$? -le 2 ]")")
 	done
 	printf '%-10s %-34s %10.2f %8s %10s\n' "$n" "  (backfill that loaded it, 1 run)" "${t% *}" "" "s"
 	printf '%-10s %-34s %10.1f %8s %10s\n' "$n" "  (its peak RSS, MB)" "$(echo "${t#* } / 1024" | bc -l)" "" ""
@@ -107,6 +108,8 @@ reports() {
 	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-runs" "$(median "${ru[@]}")" "" "s"
 	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-parity (store vs db)" "$(median "${pa[@]}")" \
 		"$(echo "scale=2; $(median "${pa[@]}") / $(median "${pf[@]}")" | bc -l)" "x parse"
+	printf '%-10s %-34s %10.3f %8s %10s\n' "$n" "ausdash-parity --deep" "$(median "${pd[@]}")" \
+		"$(echo "scale=2; $(median "${pd[@]}") / $(median "${pf[@]}")" | bc -l)" "x parse"
 }
 
 printf '%-10s %-34s %10s %8s %10s\n' N measurement "median s" ratio note
