@@ -607,12 +607,9 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 				   "Keys on both sides with different values.");
 		report_int(r, "unchanged", unchanged[e], NULL, NULL);
 	}
+	report_summary(r, "%lld of %lld (series, region) segments differ", differing, p->segs.n);
 	if (p->known)
-		report_summary(r, "%lld observations vouched for by their rows' store_digest; %lld of "
-					   "%lld (series, region) segments of the others differ", p->vouched,
-					   differing, p->segs.n);
-	else
-		report_summary(r, "%lld of %lld (series, region) segments differ", differing, p->segs.n);
+		report_summary(r, "%lld observations vouched for by their rows' store_digest", p->vouched);
 	return true;
 }
 

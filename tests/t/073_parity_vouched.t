@@ -100,7 +100,7 @@ backfill('first', $f0);
 my ($code, $j, $err, $sum) = both('the loaded store', $f0);
 is($code, 0, 'the loaded store: in parity');
 is(vouched($sum), $n, "the loaded store: all $n observations vouched for");
-like($sum, qr/0 of 0 \(series, region\) segments of the others differ/, '... and no segment left to compare');
+like($sum, qr/0 of 0 \(series, region\) segments differ/, '... and no segment left to compare');
 
 # 2. ten values changed in the store: those ten compared, and found
 my $s1 = copy_of($s0);
