@@ -87,11 +87,11 @@ void		stage_set_direct(stage *s, bool on);
 
 /*
  * For a backfill keeping positions: a record of a digested entity (the
- * descriptor says) that the target holds already at its place, exactly as
- * a backfill copied it (its digest, migration 0010), is not staged, and
- * counts as unchanged.  The target's digests are read by position beside
- * the COPY, on a second connection in the same snapshot; without one,
- * every record is staged.  Off by default.
+ * descriptor says) whose row at its place was copied from the same record
+ * text (entity_record_place_digest(), kept in store_digest, migration
+ * 0010) is not staged, and counts as unchanged.  The target's digests are
+ * read by place beside the COPY (lib/load/known.h); without a second
+ * connection every record is staged.  Off by default.
  */
 void		stage_set_skip_unchanged(stage *s, bool on);
 
