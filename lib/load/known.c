@@ -38,7 +38,6 @@ struct known
 	long long	ord;			/* its place (else the last one read) */
 	int64_t		digest;
 	bool		no_digest;		/* (NULL) */
-	long long	nheld;
 	posset		held;
 	posset		gone;
 };
@@ -188,7 +187,6 @@ known_matches(known *k, long long ord, uint64_t digest)
 		advance(k);
 	}
 	posset_add(match ? &k->held : &k->gone, ord);
-	k->nheld += match;
 	return match;
 }
 
@@ -224,12 +222,6 @@ known_gone(known *k, const char *bounds[2])
 	known_stop(k);
 	bounds[0] = k->gone.lo_text.data;
 	bounds[1] = k->gone.hi_text.data;
-}
-
-long long
-known_held_count(const known *k)
-{
-	return k ? k->nheld : 0;
 }
 
 void

@@ -45,7 +45,6 @@ bool		known_matches(known *k, long long ord, uint64_t digest);
 void		known_stop(known *k);
 void		known_held(known *k, const char *bounds[2]);
 void		known_gone(known *k, const char *bounds[2]);
-long long	known_held_count(const known *k);
 
 void		known_free(known **k);
 

@@ -248,8 +248,6 @@ on_record(void *arg, const entity_desc *d, const entity_record *rec)
 		s = segset_get(&p->segs, key.data, true);
 		s->n++;
 		s->sum += digest_record(d, rec, skip_observation);
-		if (p->known == NULL)
-			p->loose_overflow = true;	/* the drill reads the store again */
 		if (!p->loose_overflow && p->loose.n == PARITY_LOOSE_MAX)
 		{
 			keyset_free(&p->loose);
@@ -758,6 +756,7 @@ parity_report(const parity_options *o, const report_options *ro, const db_option
 	ok = conn != NULL && db_command(conn, sqlset_sql(SQLSET_TXN_BEGIN_SNAPSHOT), 0, NULL);
 	if (ok && !o->deep)
 		p.known = known_open(conn, entity_find("observations"));
+	p.loose_overflow = p.known == NULL;	/* then the drill reads the store again */
 	segments_sql(p.known ? SQLSET_PARITY_UNPLACED_ROWS : SQLSET_PARITY_ALL_ROWS, &segsql);
 	ok = ok && db_query_send(conn, segsql.data, 0, NULL) && read_store(&p);
 	known_stop(p.known);
