@@ -54,8 +54,9 @@ CREATE INDEX observations_latest_idx
   ON public.observations (series_id, region_code, date COLLATE "C" DESC,
                           vintage COLLATE "C" DESC, published_at DESC, ingested_at DESC);
 
+-- migration 0012's: store_digest out of every index, for HOT updates
 CREATE INDEX observations_store_ord_idx
-  ON public.observations (store_ord) INCLUDE (store_digest) WHERE store_ord IS NOT NULL;
+  ON public.observations (store_ord) WHERE store_ord IS NOT NULL;
 
 -- migration 0010's trigger: another writer's update forgets a row's digest
 CREATE TRIGGER ausdash_forget_store_digest
@@ -64,8 +65,10 @@ CREATE TRIGGER ausdash_forget_store_digest
   WHEN (OLD.store_digest IS NOT NULL AND NEW.store_digest IS NOT DISTINCT FROM OLD.store_digest)
   EXECUTE FUNCTION public.ausdash_forget_store_digest();
 
+-- with migration 0012's room on each page for new versions of its rows
 SELECT pg_catalog.format('CREATE TABLE public.observations_p%s PARTITION OF public.observations '
-                         'FOR VALUES WITH (MODULUS %s, REMAINDER %s)', r, :partitions, r)
+                         'FOR VALUES WITH (MODULUS %s, REMAINDER %s) WITH (fillfactor = 90)',
+                         r, :partitions, r)
 FROM pg_catalog.generate_series(0, :partitions - 1) AS r
 \gexec
 

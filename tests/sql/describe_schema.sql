@@ -4,7 +4,7 @@
 -- tests/t/020_schema.t compares a fresh database with that file, so an
 -- unreviewed schema change fails "make check".
 WITH rels AS (
-  SELECT c.oid, n.nspname, c.relname, c.relkind
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.reloptions
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname IN ('public', 'ausdash') AND c.relkind IN ('r', 'p', 'v', 'm')
@@ -13,6 +13,10 @@ lines AS (
   SELECT r.nspname, r.relname, 0 AS kind, 0 AS ord,
          'table ' || r.nspname || '.' || r.relname AS line
   FROM rels r
+  UNION ALL
+  SELECT r.nspname, r.relname, 0, 1,
+         '  with ' || pg_catalog.array_to_string(r.reloptions, ', ')
+  FROM rels r WHERE r.reloptions IS NOT NULL
   UNION ALL
   SELECT r.nspname, r.relname, 1, a.attnum,
          '  column ' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
