@@ -58,6 +58,12 @@ utf8_invalid(const char *buf, size_t len)
 				continue;
 			}
 		}
+		/* the tail of a short string: ASCII without the call */
+		if ((unsigned char) buf[i] < 0x80)
+		{
+			i++;
+			continue;
+		}
 		if ((n = utf8_seq(buf + i, len - i)) == 0)
 			return (long long) i;
 		i += n;
