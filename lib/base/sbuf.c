@@ -52,6 +52,16 @@ sbuf_append(sbuf *sb, const char *data, size_t len)
 }
 
 void
+sbuf_append0(sbuf *sb, const char *data, size_t len)
+{
+	sbuf_grow(sb, len + 1);
+	memcpy(sb->data + sb->len, data, len);
+	sb->len += len;
+	sb->data[sb->len++] = '\0';
+	sb->data[sb->len] = '\0';
+}
+
+void
 sbuf_appends(sbuf *sb, const char *s)
 {
 	sbuf_append(sb, s, strlen(s));

@@ -23,6 +23,8 @@ void		sbuf_release(sbuf *sb);
 void		sbuf_reset(sbuf *sb);
 void		sbuf_grow(sbuf *sb, size_t extra);
 void		sbuf_append(sbuf *sb, const char *data, size_t len);
+/* data and its NUL, both kept: one of an arena's C strings */
+void		sbuf_append0(sbuf *sb, const char *data, size_t len);
 void		sbuf_appends(sbuf *sb, const char *s);
 void		sbuf_appendc(sbuf *sb, char c);
 void		sbuf_appendf(sbuf *sb, const char *fmt,...) __attribute__((format(printf, 2, 3)));

@@ -64,8 +64,8 @@ struct storeread
 	const unsigned char *chunk;
 	size_t		chunk_len;
 	uint64_t	chunk_base;		/* absolute offset of chunk[0] */
-	uint64_t	scan_pos;		/* lines counted up to here */
-	uint64_t	scan_line;
+	uint64_t	nl_pos;			/* the next newline not counted yet, or the chunk's end */
+	uint64_t	scan_line;		/* the line after the newlines counted */
 
 	int			depth;
 	bool		done;			/* top-level object closed */
@@ -123,26 +123,34 @@ digest_upto(storeread *sr, uint64_t to)
 	sr->digest_from = to;
 }
 
-/* Line of an absolute offset at or after scan_pos within the current chunk. */
+/* Finds the first newline of the current chunk at or after the absolute offset. */
+static void
+next_newline(storeread *sr, uint64_t from)
+{
+	uint64_t	end = sr->chunk_base + sr->chunk_len;
+	const unsigned char *nl = NULL;
+
+	if (from < end)
+		nl = memchr(sr->chunk + (from - sr->chunk_base), '\n', end - from);
+	sr->nl_pos = nl ? sr->chunk_base + (nl - sr->chunk) : end;
+}
+
+/*
+ * Line of an absolute offset within the current chunk, at or after the
+ * last one asked.  A search per newline, not per call: a compact store
+ * has none between its many tokens.
+ */
 static uint64_t
 line_at(storeread *sr, uint64_t abs)
 {
-	uint64_t	end = abs;
+	uint64_t	end = sr->chunk_base + sr->chunk_len;
 
-	if (end > sr->chunk_base + sr->chunk_len)
-		end = sr->chunk_base + sr->chunk_len;
-	while (sr->scan_pos < end)
+	if (abs > end)
+		abs = end;
+	while (sr->nl_pos < abs)
 	{
-		const unsigned char *p = sr->chunk + (sr->scan_pos - sr->chunk_base);
-		const unsigned char *nl = memchr(p, '\n', end - sr->scan_pos);
-
-		if (nl == NULL)
-		{
-			sr->scan_pos = end;
-			break;
-		}
 		sr->scan_line++;
-		sr->scan_pos = sr->chunk_base + (nl - sr->chunk) + 1;
+		next_newline(sr, sr->nl_pos + 1);
 	}
 	return sr->scan_line;
 }
@@ -248,8 +256,7 @@ add_value(storeread *sr, entity_json_type type, const char *val, size_t len)
 	s->len = len;
 	s->line = sr->key_line;
 	s->offset = sr->key_offset;
-	sbuf_append(&sr->arena, val, len);
-	sbuf_appendc(&sr->arena, '\0');
+	sbuf_append0(&sr->arena, val, len);
 	sr->have_key = false;
 	return 1;
 }
@@ -643,8 +650,7 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	if (memchr(key, '\0', len))
 		return fail_record(sr, off, "field name contains a NUL character");
 	sr->key = sr->arena.len;
-	sbuf_append(&sr->arena, (const char *) key, len);
-	sbuf_appendc(&sr->arena, '\0');
+	sbuf_append0(&sr->arena, (const char *) key, len);
 	sr->have_key = true;
 	sr->key_line = line_at(sr, off);
 	sr->key_offset = off;
@@ -752,7 +758,7 @@ finish_chunk(storeread *sr, yajl_status st)
 		if (sr->in_record)
 			digest_upto(sr, sr->chunk_base + sr->chunk_len);
 		sr->chunk_base += sr->chunk_len;
-		sr->scan_pos = sr->chunk_base;
+		sr->nl_pos = sr->chunk_base;
 		sr->chunk = NULL;
 		sr->chunk_len = 0;
 	}
@@ -798,6 +804,7 @@ storeread_feed(storeread *sr, const void *buf, size_t len)
 	sr->last_quote = memchr(buf, '"', len) != NULL;
 	sr->chunk = buf;
 	sr->chunk_len = len;
+	next_newline(sr, sr->chunk_base);
 	for (size_t i = 0; i < len && sr->nhead < sizeof(sr->head); i++)
 		sr->head[sr->nhead++] = ((const unsigned char *) buf)[i];
 	if ((lone = jsonparse_escapes_feed(&sr->escapes, buf, len)) >= 0)
@@ -820,6 +827,7 @@ storeread_finish(storeread *sr)
 
 	sr->chunk = (const unsigned char *) "";
 	sr->chunk_len = 0;
+	sr->nl_pos = sr->chunk_base;
 	st = yajl_complete_parse(sr->yajl);
 	if (st == yajl_status_client_canceled)
 		return false;

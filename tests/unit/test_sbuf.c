@@ -51,12 +51,40 @@ test_long_format(void **state)
 	sbuf_release(&sb);
 }
 
+/* An arena of C strings: each kept with its NUL, the whole still terminated. */
+static void
+test_append0(void **state)
+{
+	sbuf		sb;
+	size_t		at;
+
+	sbuf_init(&sb);
+	for (int i = 0; i < 300; i++)
+	{
+		at = sb.len;
+		sbuf_append0(&sb, "key", 3);
+		assert_int_equal(sb.len, at + 4);
+		assert_string_equal(sb.data + at, "key");
+		assert_int_equal(sb.data[sb.len], '\0');
+	}
+	at = sb.len;
+	sbuf_append0(&sb, "a\0b", 3);
+	assert_int_equal(sb.len, at + 4);
+	assert_memory_equal(sb.data + at, "a\0b\0", 5);
+	sbuf_append0(&sb, "", 0);
+	assert_int_equal(sb.len, at + 5);
+	assert_int_equal(sb.data[at + 4], '\0');
+	assert_int_equal(sb.data[sb.len], '\0');
+	sbuf_release(&sb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_and_grow),
 		cmocka_unit_test(test_long_format),
+		cmocka_unit_test(test_append0),
 	};
 
 	return UNIT_RUN(tests);
