@@ -239,12 +239,27 @@ struct fresh_store
 	sbuf		cadences;		/* "id=cadence\n" ... */
 };
 
-static char *
-field_dup(const entity_record *rec, const char *name)
+/* A field's value as a C string (the record's own), or NULL for null or none. */
+static const char *
+field_str(const entity_record *rec, const char *name)
 {
 	const entity_field *f = entity_record_field(rec, name);
 
-	return f && f->type != ENTITY_JSON_NULL ? mem_strndup(f->val, f->len) : NULL;
+	return f && f->type != ENTITY_JSON_NULL ? f->val : NULL;
+}
+
+/*
+ * Sets *dst to a copy of v (NULL: none), allocating only when the value
+ * changes: a series' records mostly share their vintage and source, and
+ * a store in date order makes every record its series' latest so far.
+ */
+static void
+set_str(char **dst, const char *v)
+{
+	if (v != NULL && *dst != NULL && strcmp(*dst, v) == 0)
+		return;
+	free(*dst);
+	*dst = v ? mem_strdup(v) : NULL;
 }
 
 static int
@@ -265,10 +280,8 @@ more_recent(const entity_record *rec, const fresh_point *p)
 	for (int i = 0; i < 6; i++)
 	{
 		const entity_field *f = entity_record_field(rec, names[i]);
-		char	   *v = f ? mem_strndup(f->val, f->len) : NULL;
-		int			c = cmp_str(v, have[i]);
+		int			c = cmp_str(f ? f->val : NULL, have[i]);
 
-		free(v);
 		if (c != 0)
 			return c > 0;
 	}
@@ -302,8 +315,8 @@ on_store_record(void *arg, const entity_desc *d, const entity_record *rec)
 
 	if (strcmp(d->name, "observations") == 0)
 	{
-		char	   *series = field_dup(rec, "seriesId");
-		char	   *region = field_dup(rec, "regionCode");
+		const char *series = field_str(rec, "seriesId");
+		const char *region = field_str(rec, "regionCode");
 		fresh_point *p = NULL;
 
 		if (series && region && wanted(st, series, region))
@@ -316,20 +329,15 @@ on_store_record(void *arg, const entity_desc *d, const entity_record *rec)
 				p = add_point(st->out, series, region);
 			if (p->date == NULL || more_recent(rec, p))
 			{
-				point_free(p);
-				p->series_id = mem_strdup(series);
-				p->region = mem_strdup(region);
-				p->date = field_dup(rec, "date");
-				p->vintage = field_dup(rec, "vintage");
-				p->published_at = field_dup(rec, "publishedAt");
-				p->ingested_at = field_dup(rec, "ingestedAt");
-				p->source_name = field_dup(rec, "sourceName");
-				p->source_url = field_dup(rec, "sourceUrl");
-				p->value = field_dup(rec, "value");
+				set_str(&p->date, field_str(rec, "date"));
+				set_str(&p->vintage, field_str(rec, "vintage"));
+				set_str(&p->published_at, field_str(rec, "publishedAt"));
+				set_str(&p->ingested_at, field_str(rec, "ingestedAt"));
+				set_str(&p->source_name, field_str(rec, "sourceName"));
+				set_str(&p->source_url, field_str(rec, "sourceUrl"));
+				set_str(&p->value, field_str(rec, "value"));
 			}
 		}
-		free(series);
-		free(region);
 	}
 	else if (strcmp(d->name, "ingestionRuns") == 0)
 	{
