@@ -38,11 +38,49 @@ utf8_seq(const char *buf, size_t len)
 	return n + 1;
 }
 
+/*
+ * Whether all len bytes are ASCII: eight at a time, the last eight (or
+ * four) overlapping the rest, so that a short string costs a load or two
+ * and no loop.  Field names and most values are ASCII and short.
+ */
+static bool
+all_ascii(const char *buf, size_t len)
+{
+	uint64_t	acc = 0;
+	uint64_t	w;
+	uint32_t	a;
+	uint32_t	b;
+
+	if (len >= 8)
+	{
+		for (size_t i = 0; i + 8 <= len; i += 8)
+		{
+			memcpy(&w, buf + i, 8);
+			acc |= w;
+		}
+		memcpy(&w, buf + len - 8, 8);
+		return ((acc | w) & UINT64_C(0x8080808080808080)) == 0;
+	}
+	if (len >= 4)
+	{
+		memcpy(&a, buf, 4);
+		memcpy(&b, buf + len - 4, 4);
+		return ((a | b) & UINT32_C(0x80808080)) == 0;
+	}
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char) buf[i] >= 0x80)
+			return false;
+	return true;
+}
+
 long long
 utf8_invalid(const char *buf, size_t len)
 {
 	size_t		i = 0;
 	size_t		n;
+
+	if (all_ascii(buf, len))
+		return -1;
 
 	while (i < len)
 	{

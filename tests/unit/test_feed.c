@@ -101,6 +101,19 @@ test_text(void **state)
 	assert_int_equal(utf8_invalid("0123456789abcdef\xed\xa0\x80", 19), 16);
 	assert_int_equal(utf8_invalid("0123456\xc3\xa9" "890123456\xff", 19), 18);
 	assert_int_equal(utf8_invalid("0123456\xc3\xa9" "890123456x", 19), -1);
+	/* a bad byte at every place of strings of every short length */
+	for (size_t len = 1; len <= 24; len++)
+		for (size_t at = 0; at < len; at++)
+		{
+			char		s[24];
+
+			memset(s, 'a', len);
+			s[at] = (char) 0x80;
+			assert_int_equal(utf8_invalid(s, len), (long long) at);
+			s[at] = 'z';
+			assert_int_equal(utf8_invalid(s, len), -1);
+		}
+	assert_int_equal(utf8_invalid("", 0), -1);
 	sbuf_init(&out);
 	/* genuine UTF-8 stays, the 1252 bytes around it are decoded */
 	feed_cp1252_to_utf8("\xb0 \xc2\xb0" "C \x96", 7, &out);
