@@ -58,7 +58,7 @@ WHERE {key_eq(d,s)}
 -- as the statement began (not from xmax, which a partitioned target does
 -- not return); a key another session inserts meanwhile is then updated
 -- but counted as inserted, and the sum still adds up.  Each staged key
--- is looked up through the target's unique index (the subquery kept
+-- is looked up through an index of the target on it (the subquery kept
 -- apart, OFFSET 0), as the upsert looks it up again: a backfill that
 -- leaves held records unstaged stages few rows, and a join the planner
 -- picks would hash the whole target for them (2.9 s of 1M rows for 100k
@@ -235,7 +235,7 @@ WHERE (SELECT pg_catalog.count(*) FROM public.{table} WHERE store_ord IS NOT NUL
 -- unstaged rows a staged later occurrence supersedes (skipped_superseded).
 -- Only a staged row whose key the target holds at another place can be
 -- either, so the positions are checked for those alone.  Each staged key
--- is looked up through the target's unique index (the subquery kept
+-- is looked up through an index of the target on it (the subquery kept
 -- apart, OFFSET 0): the merge looks up the same keys next, so this costs
 -- no more than the merge does, where the join the planner picks would
 -- hash the whole target for a few staged rows.
