@@ -303,8 +303,12 @@ db_filter(const entity_desc *d)
 	return strcmp(d->name, "ingestionRuns") == 0 ? sqlset_sql(SQLSET_PARITY_STORE_RUNS_ONLY) : "";
 }
 
+/*
+ * The key and digest of each row of d, filtered by where; of the
+ * observations, of the rows a row source gives (rows) instead, when not NULL.
+ */
 static bool
-db_keys(PGconn *conn, const entity_desc *d, const char *where, int nparams,
+db_keys(PGconn *conn, const entity_desc *d, const char *where, const char *rows, int nparams,
 		const char *const *params, keyset *out)
 {
 	sbuf		sql;
@@ -320,8 +324,12 @@ db_keys(PGconn *conn, const entity_desc *d, const char *where, int nparams,
 		sbuf_appendc(&digest, '0');
 	else
 		sqlbuild_digest(d, skip_of(d), &digest);
-	sqlset_render(SQLSET_PARITY_KEYS, &sql, (const char *const[]) {
-		"key", key.data, "digest", digest.data, "table", d->table, "where", where, NULL});
+	if (rows)
+		sqlset_render(SQLSET_PARITY_OBSERVATION_KEYS, &sql, (const char *const[]) {
+			"key", key.data, "digest", digest.data, "rows", rows, NULL});
+	else
+		sqlset_render(SQLSET_PARITY_KEYS, &sql, (const char *const[]) {
+			"key", key.data, "digest", digest.data, "table", d->table, "where", where, NULL});
 	sbuf_release(&key);
 	sbuf_release(&digest);
 	res = db_query(conn, sql.data, nparams, params);
@@ -544,7 +552,7 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 			for (long long i = 0; i < p->loose.n; i++)
 				if (p->segs.s[p->loose.k[i].seg].differs)
 					keyset_add(&loose, p->loose.k[i].key, p->loose.k[i].digest, 0);
-			ok = db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS_UNVOUCHED), 4, params,
+			ok = db_keys(conn, obs, NULL, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS_UNVOUCHED), 4, params,
 						 &db_drill);
 			if (ok)
 				compare_keys(p, r, "observations", &loose, &db_drill, false,
@@ -556,7 +564,7 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 			/* every record and row of the differing segments */
 			p->drill = true;
 			ok = read_store(p) &&
-				db_keys(conn, obs, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
+				db_keys(conn, obs, NULL, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
 			if (ok)
 				compare_keys(p, r, "observations", &p->drill_keys, &db_drill, false,
 							 c[entity_index(obs)]);
@@ -576,7 +584,7 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 
 		if (d == obs)
 			continue;
-		ok = db_keys(conn, d, db_filter(d), 0, NULL, &db);
+		ok = db_keys(conn, d, db_filter(d), NULL, 0, NULL, &db);
 		/* the database's catalog may list more sources than a store */
 		if (ok)
 			unchanged[e] = compare_keys(p, r, d->name, &p->store_keys[e], &db,

@@ -54,9 +54,9 @@ CREATE INDEX observations_latest_idx
   ON public.observations (series_id, region_code, date COLLATE "C" DESC,
                           vintage COLLATE "C" DESC, published_at DESC, ingested_at DESC);
 
--- migration 0012's: store_digest out of every index, for HOT updates
-CREATE INDEX observations_store_ord_idx
-  ON public.observations (store_ord) WHERE store_ord IS NOT NULL;
+-- migration 0013's: every row, those without a place too (0012: no
+-- store_digest, for HOT updates)
+CREATE INDEX observations_store_ord_idx ON public.observations (store_ord);
 
 -- migration 0010's trigger: another writer's update forgets a row's digest
 CREATE TRIGGER ausdash_forget_store_digest

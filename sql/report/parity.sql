@@ -7,6 +7,10 @@
 -- Each row's key and digest.
 SELECT {key}, {digest} FROM public.{table} t {where}
 
+-- name: observation_keys
+-- The key and digest of each of the observations {rows}.
+SELECT {key}, {digest} FROM {rows}
+
 -- name: count
 SELECT pg_catalog.count(*) FROM public.{table} t {where}
 
@@ -16,7 +20,7 @@ WHERE {{store_run}}
 
 -- name: in_segments
 -- The observations of the segments $1 (series ids) and $2 (regions), pairwise.
-WHERE (t.series_id, t.region_code) IN
+public.observations t WHERE (t.series_id, t.region_code) IN
   (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))
 
 -- name: segments
@@ -49,9 +53,17 @@ CROSS JOIN LATERAL (
   OFFSET 0) t
 
 -- name: in_segments_unvouched
--- in_segments, of the rows no record matched: without a place, or at the
--- places from $3[i] to $4[i].
+-- in_segments, of the rows no record matched: unplaced_rows and gone_rows
+-- (the places from $3[i] to $4[i]), each found through store_ord's index
+-- as above, then kept when in a segment.  (Filtering the segments' rows
+-- instead reads every row of a segment that differs by one row: 0.5 s
+-- for a store's wholesale series at 1M observations.)
+(SELECT o.* FROM public.observations o WHERE o.store_ord IS NULL
+ UNION ALL
+ SELECT o.* FROM ROWS FROM (pg_catalog.unnest($3::bigint[]), pg_catalog.unnest($4::bigint[])) AS r(lo, hi)
+ CROSS JOIN LATERAL (
+   SELECT * FROM public.observations o
+   WHERE o.store_ord >= r.lo AND o.store_ord < r.hi
+   OFFSET 0) o) t
 WHERE (t.series_id, t.region_code) IN
   (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])))
-  AND (t.store_ord IS NULL
-       OR t.store_ord < ($4::bigint[])[pg_catalog.width_bucket(t.store_ord, $3::bigint[])])
