@@ -543,25 +543,33 @@ compare(parity *p, PGconn *conn, report *r, PGresult *res)
 
 		sbuf_appendc(&series_arr, '}');
 		sbuf_appendc(&region_arr, '}');
-		params[0] = series_arr.data;
-		params[1] = region_arr.data;
 		if (p->known && !p->loose_overflow)
 		{
 			/* the records and rows no row vouched for, of the differing segments */
-			known_gone(p->known, &params[2]);
+			sbuf		rows;
+
+			sbuf_init(&rows);
+			sqlset_render(SQLSET_PARITY_IN_SEGMENTS_UNVOUCHED, &rows, (const char *const[]) {
+				"unplaced", sqlset_sql(SQLSET_PARITY_UNPLACED_ROWS),
+				"gone", sqlset_sql(SQLSET_PARITY_GONE_ROWS), NULL});
+			known_gone(p->known, &params[0]);
+			params[2] = series_arr.data;
+			params[3] = region_arr.data;
 			for (long long i = 0; i < p->loose.n; i++)
 				if (p->segs.s[p->loose.k[i].seg].differs)
 					keyset_add(&loose, p->loose.k[i].key, p->loose.k[i].digest, 0);
-			ok = db_keys(conn, obs, NULL, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS_UNVOUCHED), 4, params,
-						 &db_drill);
+			ok = db_keys(conn, obs, NULL, rows.data, 4, params, &db_drill);
 			if (ok)
 				compare_keys(p, r, "observations", &loose, &db_drill, false,
 							 c[entity_index(obs)]);
 			keyset_free(&loose);
+			sbuf_release(&rows);
 		}
 		else
 		{
 			/* every record and row of the differing segments */
+			params[0] = series_arr.data;
+			params[1] = region_arr.data;
 			p->drill = true;
 			ok = read_store(p) &&
 				db_keys(conn, obs, NULL, sqlset_sql(SQLSET_PARITY_IN_SEGMENTS), 2, params, &db_drill);
